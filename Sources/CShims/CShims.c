@@ -1,0 +1,1 @@
+// Intentionally empty: CShims is header-only.

@@ -1,0 +1,57 @@
+import CZlib
+import Foundation
+
+/// gzip decompression through zlib, for `.gz` data files.
+enum Gzip {
+  /// Whether `data` starts with the gzip magic bytes 1f 8b.
+  static func isCompressed(_ data: Data) -> Bool {
+    data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+  }
+
+  /// The decompressed bytes of a gzip stream (concatenated members included).
+  static func decompress(_ data: Data, file: String) throws -> Data {
+    var stream = z_stream()
+    // 15 + 32: a 32 KiB window with automatic gzip/zlib header detection.
+    guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+      throw DataError.malformed(file: file, detail: "zlib could not start")
+    }
+    defer { inflateEnd(&stream) }
+    var output = Data()
+    let chunkSize = 1 << 16
+    var chunk = [UInt8](repeating: 0, count: chunkSize)
+    var status: Int32 = Z_OK
+    try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
+      guard let base = input.bindMemory(to: Bytef.self).baseAddress else { return }
+      stream.next_in = UnsafeMutablePointer(mutating: base)
+      stream.avail_in = uInt(input.count)
+      repeat {
+        try chunk.withUnsafeMutableBufferPointer { buffer in
+          stream.next_out = buffer.baseAddress
+          stream.avail_out = uInt(chunkSize)
+          status = inflate(&stream, Z_NO_FLUSH)
+          if status == Z_STREAM_END && stream.avail_in > 0 {
+            // Another gzip member follows.
+            inflateReset(&stream)
+            status = Z_OK
+          }
+          guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+            throw DataError.malformed(file: file, detail: "corrupt gzip data (zlib status \(status))")
+          }
+          if let produced = buffer.baseAddress { output.append(produced, count: chunkSize - Int(stream.avail_out)) }
+        }
+      } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
+    }
+    guard status == Z_STREAM_END else {
+      throw DataError.truncated(file: file, detail: "the gzip stream ends early")
+    }
+    return output
+  }
+
+  /// The file's bytes, decompressed when it is gzip.
+  static func readPossiblyCompressed(_ url: URL) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DataError.missing(file: url.path)
+    }
+    return isCompressed(data) ? try decompress(data, file: url.path) : data
+  }
+}

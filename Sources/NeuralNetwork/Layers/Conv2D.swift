@@ -1,0 +1,197 @@
+/// A 2-D convolution computed as im2col plus one matrix product (the book's `Convolution`).
+///
+/// The column matrix is kept transposed, `[C·kH·kW, N·outH·outW]`, so the product is
+/// `W · columns` (a better shape for BLAS than the book's `columns · Wᵀ`) and stride-1 windows are
+/// contiguous copies.
+///
+/// Weights are `[filters, channels, kH, kW]` (PyTorch's layout); input `[N, C, H, W]`,
+/// output `[N, filters, outH, outW]`.
+public final class Conv2D: Layer {
+  public let inputChannels: Int
+  public let filters: Int
+  public let kernelHeight: Int
+  public let kernelWidth: Int
+  public let stride: Int
+  public let padding: Int
+  public let name: String
+  public let weight: Parameter
+  public let bias: Parameter
+  public var computesInputGradient = true
+
+  private var geometry: WindowGeometry?
+  private var trainingColumns = Tensor.empty
+  private var inferenceColumns = Tensor.empty
+  private var rowsOutput = Tensor.empty  // [filters, N·outH·outW]
+  private var trainingOutput = Tensor.empty
+  private var inferenceOutput = Tensor.empty
+  private var rowsGradient = Tensor.empty
+  private var columnsGradient = Tensor.empty
+  private var inputGradient = Tensor.empty
+
+  /// - Parameters:
+  ///   - inputChannels: `C` of the input.
+  ///   - filters: output channels.
+  ///   - kernelSize: square kernel side (use `kernelHeight:kernelWidth:` init for others).
+  ///   - name: parameter prefix (`conv1` gives `conv1.weight`, `conv1.bias`).
+  public convenience init<G: RandomNumberGenerator>(
+    inputChannels: Int, filters: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+    name: String, initializer: Initializer = .he, using rng: inout G
+  ) {
+    self.init(
+      inputChannels: inputChannels, filters: filters, kernelHeight: kernelSize,
+      kernelWidth: kernelSize, stride: stride, padding: padding, name: name,
+      initializer: initializer, using: &rng)
+  }
+
+  public init<G: RandomNumberGenerator>(
+    inputChannels: Int, filters: Int, kernelHeight: Int, kernelWidth: Int, stride: Int = 1,
+    padding: Int = 0, name: String, initializer: Initializer = .he, using rng: inout G
+  ) {
+    precondition(
+      inputChannels > 0 && filters > 0 && kernelHeight > 0 && kernelWidth > 0 && stride > 0
+        && padding >= 0,
+      "Bad Conv2D: \(inputChannels)→\(filters), kernel \(kernelHeight)×\(kernelWidth), stride \(stride), padding \(padding)")
+    self.inputChannels = inputChannels
+    self.filters = filters
+    self.kernelHeight = kernelHeight
+    self.kernelWidth = kernelWidth
+    self.stride = stride
+    self.padding = padding
+    self.name = name
+    let fanIn = inputChannels * kernelHeight * kernelWidth
+    weight = Parameter(
+      name: "\(name).weight",
+      value: initializer.makeWeights(
+        shape: [filters, inputChannels, kernelHeight, kernelWidth], fanIn: fanIn, using: &rng))
+    bias = Parameter(name: "\(name).bias", value: Tensor(shape: [filters]), decays: false)
+  }
+
+  public var parameters: [Parameter] { [weight, bias] }
+
+  private func makeGeometry(_ shape: [Int]) -> WindowGeometry {
+    WindowGeometry(
+      batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding)
+  }
+
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    precondition(inputShape.count == 3 && inputShape[0] == inputChannels, "\(self) expects [\(inputChannels), H, W], got \(inputShape)")
+    let g = makeGeometry([1] + inputShape)
+    return [filters, g.outputHeight, g.outputWidth]
+  }
+
+  public func forward(_ input: Tensor, training: Bool) -> Tensor {
+    precondition(
+      input.rank == 4 && input.shape[1] == inputChannels,
+      "\(self) expects [N, \(inputChannels), H, W], got \(input.shape)")
+    let g = makeGeometry(input.shape)
+    if training {
+      geometry = g
+      convolve(input, g, columns: &trainingColumns, output: &trainingOutput)
+      return trainingOutput
+    }
+    convolve(input, g, columns: &inferenceColumns, output: &inferenceOutput)
+    return inferenceOutput
+  }
+
+  private func convolve(
+    _ input: Tensor, _ g: WindowGeometry, columns: inout Tensor, output: inout Tensor
+  ) {
+    columns.resize(to: [g.columnWidth, g.columnRows])
+    input.withUnsafeBufferPointer { x in
+      columns.withUnsafeMutableBufferPointer { NeuralNetwork.im2colTransposed(x, g, into: $0) }
+    }
+    let rows = g.columnRows
+    let filters = filters
+    // [F, C·kH·kW] · [C·kH·kW, N·outH·outW] → [F, N, outH·outW]
+    rowsOutput.resize(to: [filters, rows])
+    columns.withUnsafeBufferPointer { col in
+      weight.value.withUnsafeBufferPointer { w in
+        rowsOutput.withUnsafeMutableBufferPointer { y in
+          BLAS.gemm(w, col, y, m: filters, n: rows, k: g.columnWidth)
+        }
+      }
+    }
+    // [F, N, P] → [N, F, P], adding the bias on the way.
+    let plane = g.outputHeight * g.outputWidth
+    output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
+    rowsOutput.withUnsafeBufferPointer { y in
+      bias.value.withUnsafeBufferPointer { b in
+        output.withUnsafeMutableBufferPointer { out in
+          for n in 0..<g.batch {
+            for f in 0..<filters {
+              let target = (n &* filters &+ f) &* plane
+              let source = (f &* g.batch &+ n) &* plane
+              let bf = b[f]
+              for p in 0..<plane { out[target &+ p] = y[source &+ p] + bf }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public func backward(_ outputGradient: Tensor) -> Tensor {
+    guard let g = geometry, trainingColumns.count > 0 else {
+      preconditionFailure("\(name).backward called without a training forward")
+    }
+    let filters = filters
+    let plane = g.outputHeight * g.outputWidth
+    precondition(
+      outputGradient.shape == [g.batch, filters, g.outputHeight, g.outputWidth],
+      "\(name).backward got \(outputGradient.shape)")
+    let rows = g.columnRows
+    // [N, F, P] → [F, N, P]; the bias gradient is each filter's sum.
+    rowsGradient.resize(to: [filters, rows])
+    outputGradient.withUnsafeBufferPointer { dy in
+      rowsGradient.withUnsafeMutableBufferPointer { dr in
+        bias.gradient.withUnsafeMutableBufferPointer { db in
+          for f in 0..<filters {
+            var total: Float = 0
+            for n in 0..<g.batch {
+              let source = (n &* filters &+ f) &* plane
+              let target = (f &* g.batch &+ n) &* plane
+              for p in 0..<plane {
+                let value = dy[source &+ p]
+                dr[target &+ p] = value
+                total += value
+              }
+            }
+            db[f] += total
+          }
+        }
+      }
+    }
+    let width = g.columnWidth
+    // dW[F, Ckk] += dY[F, R] · columnsᵀ[R, Ckk]
+    rowsGradient.withUnsafeBufferPointer { dr in
+      trainingColumns.withUnsafeBufferPointer { col in
+        weight.gradient.withUnsafeMutableBufferPointer { dw in
+          BLAS.gemm(dr, col, transposeB: true, dw, m: filters, n: width, k: rows, beta: 1)
+        }
+      }
+    }
+    geometry = nil
+    guard computesInputGradient else {
+      return .empty
+    }
+    // dColumns[CkK, R] = Wᵀ[CkK, F] · dY[F, R]
+    columnsGradient.resize(to: [width, rows])
+    rowsGradient.withUnsafeBufferPointer { dr in
+      weight.value.withUnsafeBufferPointer { w in
+        columnsGradient.withUnsafeMutableBufferPointer { dc in
+          BLAS.gemm(w, transposeA: true, dr, dc, m: width, n: rows, k: filters)
+        }
+      }
+    }
+    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    columnsGradient.withUnsafeBufferPointer { dc in
+      inputGradient.withUnsafeMutableBufferPointer { NeuralNetwork.col2imTransposed(dc, g, into: $0) }
+    }
+    return inputGradient
+  }
+
+  public var description: String {
+    "Conv2D(\(inputChannels)→\(filters), \(kernelHeight)×\(kernelWidth), stride \(stride), padding \(padding), \(name))"
+  }
+}

@@ -1,0 +1,113 @@
+/// A fully connected (affine) layer: `y = x · Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
+///
+/// Batch-1 inference uses `sgemv`, several times faster than `sgemm` with one row.
+public final class Dense: Layer {
+  public let inputSize: Int
+  public let outputSize: Int
+  public let name: String
+  public let weight: Parameter
+  public let bias: Parameter
+  public var computesInputGradient = true
+
+  private var cachedInput = Tensor.empty
+  private var trainingOutput = Tensor.empty
+  private var inferenceOutput = Tensor.empty
+  private var inputGradient = Tensor.empty
+
+  /// - Parameters:
+  ///   - inputSize: features per sample in the input `[N, inputSize]`.
+  ///   - outputSize: features per sample in the output `[N, outputSize]`.
+  ///   - name: the parameter prefix (`fc1` gives `fc1.weight`, `fc1.bias`).
+  public init<G: RandomNumberGenerator>(
+    inputSize: Int, outputSize: Int, name: String, initializer: Initializer = .he,
+    using rng: inout G
+  ) {
+    precondition(inputSize > 0 && outputSize > 0, "Dense sizes must be positive, got \(inputSize)→\(outputSize)")
+    self.inputSize = inputSize
+    self.outputSize = outputSize
+    self.name = name
+    weight = Parameter(
+      name: "\(name).weight",
+      value: initializer.makeWeights(shape: [outputSize, inputSize], fanIn: inputSize, using: &rng))
+    bias = Parameter(name: "\(name).bias", value: Tensor(shape: [outputSize]), decays: false)
+  }
+
+  public var parameters: [Parameter] { [weight, bias] }
+
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    precondition(inputShape.reduce(1, *) == inputSize, "\(self) expects \(inputSize) features, got \(inputShape)")
+    return [outputSize]
+  }
+
+  public func forward(_ input: Tensor, training: Bool) -> Tensor {
+    precondition(
+      input.rank == 2 && input.shape[1] == inputSize,
+      "Dense(\(inputSize)→\(outputSize)) expects [N, \(inputSize)], got \(input.shape)")
+    let batch = input.shape[0]
+    if training {
+      cachedInput = input
+      compute(input, batch: batch, into: &trainingOutput)
+      return trainingOutput
+    }
+    compute(input, batch: batch, into: &inferenceOutput)
+    return inferenceOutput
+  }
+
+  private func compute(_ input: Tensor, batch: Int, into output: inout Tensor) {
+    output.resize(to: [batch, outputSize])
+    let outputSize = outputSize
+    let inputSize = inputSize
+    input.withUnsafeBufferPointer { x in
+      weight.value.withUnsafeBufferPointer { w in
+        bias.value.withUnsafeBufferPointer { b in
+          output.withUnsafeMutableBufferPointer { y in
+            if batch == 1 {
+              for j in 0..<outputSize { y[j] = b[j] }
+              BLAS.gemv(w, rows: outputSize, columns: inputSize, x, y, beta: 1)
+            } else {
+              for row in 0..<batch {
+                let base = row &* outputSize
+                for j in 0..<outputSize { y[base &+ j] = b[j] }
+              }
+              BLAS.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public func backward(_ outputGradient: Tensor) -> Tensor {
+    requireCachedInput(cachedInput, layer: name)
+    let batch = cachedInput.shape[0]
+    precondition(outputGradient.shape == [batch, outputSize], "\(name).backward expects [\(batch), \(outputSize)], got \(outputGradient.shape)")
+    let outputSize = outputSize
+    let inputSize = inputSize
+    outputGradient.withUnsafeBufferPointer { dy in
+      cachedInput.withUnsafeBufferPointer { x in
+        weight.gradient.withUnsafeMutableBufferPointer { dw in
+          BLAS.gemm(dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1)
+        }
+      }
+      bias.gradient.withUnsafeMutableBufferPointer { db in
+        for row in 0..<batch {
+          let base = row &* outputSize
+          for j in 0..<outputSize { db[j] += dy[base &+ j] }
+        }
+      }
+    }
+    cachedInput = .empty
+    guard computesInputGradient else { return .empty }
+    inputGradient.resize(to: [batch, inputSize])
+    outputGradient.withUnsafeBufferPointer { dy in
+      weight.value.withUnsafeBufferPointer { w in
+        inputGradient.withUnsafeMutableBufferPointer { dx in
+          BLAS.gemm(dy, w, dx, m: batch, n: inputSize, k: outputSize)
+        }
+      }
+    }
+    return inputGradient
+  }
+
+  public var description: String { "Dense(\(inputSize)→\(outputSize), \(name))" }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Softmax followed by cross-entropy against integer labels, averaged over the batch (the book's
+/// `SoftmaxWithLoss`).
+public final class SoftmaxCrossEntropy {
+  private var probabilities = Tensor.empty
+  private var labels: [Int] = []
+  private var logitsGradient = Tensor.empty
+
+  public init() {}
+
+  /// Returns the mean loss of `logits` `[N, K]` against `labels` (N integers in `0..<K`).
+  public func forward(_ logits: Tensor, labels: [Int]) -> Float {
+    precondition(logits.rank == 2 && logits.shape[0] == labels.count,
+      "SoftmaxCrossEntropy expects [N, K] logits and N labels, got \(logits.shape) and \(labels.count)")
+    let classes = logits.shape[1]
+    precondition(labels.allSatisfy { (0..<classes).contains($0) }, "labels must be in 0..<\(classes)")
+    probabilities = softmax(logits)
+    self.labels = labels
+    var total: Double = 0
+    probabilities.withUnsafeBufferPointer { p in
+      for (row, label) in labels.enumerated() {
+        total -= Double(Foundation.log(max(p[row * classes + label], 1e-7)))
+      }
+    }
+    return Float(total / Double(max(labels.count, 1)))
+  }
+
+  /// The softmax probabilities of the last forward, `[N, K]`.
+  public var lastProbabilities: Tensor { probabilities }
+
+  /// ∂loss/∂logits for the last forward: (softmax − one-hot) / N.
+  public func backward() -> Tensor {
+    precondition(!labels.isEmpty, "SoftmaxCrossEntropy.backward called without a forward")
+    let classes = probabilities.shape[1]
+    let batch = Float(labels.count)
+    logitsGradient.resize(to: probabilities.shape)
+    probabilities.withUnsafeBufferPointer { p in
+      logitsGradient.withUnsafeMutableBufferPointer { g in
+        for i in 0..<p.count { g[i] = p[i] / batch }
+        for (row, label) in labels.enumerated() { g[row * classes + label] -= 1 / batch }
+      }
+    }
+    return logitsGradient
+  }
+}
+
+/// Row-wise softmax of `[N, K]` logits, shifted by each row's maximum for stability.
+public func softmax(_ logits: Tensor) -> Tensor {
+  precondition(logits.rank == 2, "softmax expects [N, K], got \(logits.shape)")
+  let rows = logits.shape[0]
+  let classes = logits.shape[1]
+  var result = Tensor(shape: logits.shape)
+  logits.withUnsafeBufferPointer { x in
+    result.withUnsafeMutableBufferPointer { y in
+      for row in 0..<rows {
+        let base = row * classes
+        var maximum = -Float.infinity
+        for k in 0..<classes { maximum = max(maximum, x[base + k]) }
+        var sum: Float = 0
+        for k in 0..<classes {
+          let e = Foundation.exp(x[base + k] - maximum)
+          y[base + k] = e
+          sum += e
+        }
+        for k in 0..<classes { y[base + k] /= sum }
+      }
+    }
+  }
+  return result
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+extension Tensor {
+  /// Element-wise sum. - Precondition: equal shapes.
+  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+    precondition(lhs.shape == rhs.shape, "Cannot add \(lhs.shape) and \(rhs.shape)")
+    var result = lhs
+    result.add(rhs)
+    return result
+  }
+
+  /// Element-wise difference. - Precondition: equal shapes.
+  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+    precondition(lhs.shape == rhs.shape, "Cannot subtract \(rhs.shape) from \(lhs.shape)")
+    var result = lhs
+    result.add(rhs, scale: -1)
+    return result
+  }
+
+  /// Every element multiplied by `scale`.
+  public static func * (lhs: Tensor, scale: Float) -> Tensor {
+    var result = lhs
+    result.scale(by: scale)
+    return result
+  }
+
+  /// Adds `scale · other` element-wise in place (axpy).
+  public mutating func add(_ other: Tensor, scale: Float = 1) {
+    precondition(count == other.count, "Cannot add \(other.shape) to \(shape)")
+    other.withUnsafeBufferPointer { source in
+      withUnsafeMutableBufferPointer { target in
+        for index in 0..<target.count { target[index] += scale * source[index] }
+      }
+    }
+  }
+
+  /// Multiplies every element by `factor` in place.
+  public mutating func scale(by factor: Float) {
+    withUnsafeMutableBufferPointer { buffer in
+      for index in 0..<buffer.count { buffer[index] *= factor }
+    }
+  }
+
+  /// The sum of all elements.
+  public func sum() -> Float {
+    withUnsafeBufferPointer { buffer in
+      var total: Double = 0
+      for value in buffer { total += Double(value) }
+      return Float(total)
+    }
+  }
+
+  /// The sum of squares of all elements.
+  public func squaredNorm() -> Float {
+    withUnsafeBufferPointer { buffer in
+      var total: Float = 0
+      for value in buffer { total += value * value }
+      return total
+    }
+  }
+
+  /// The index of the largest element of each row of a `[N, K]` tensor.
+  public func argmaxRows() -> [Int] {
+    precondition(rank == 2, "argmaxRows needs [N, K], got \(shape)")
+    let rows = shape[0]
+    let columns = shape[1]
+    return withUnsafeBufferPointer { buffer in
+      (0..<rows).map { row in
+        var best = 0
+        var bestValue = buffer[row * columns]
+        for column in 1..<max(columns, 1) where buffer[row * columns + column] > bestValue {
+          best = column
+          bestValue = buffer[row * columns + column]
+        }
+        return best
+      }
+    }
+  }
+
+  /// The largest element of each row of a `[N, K]` tensor.
+  public func maxRows() -> [Float] {
+    precondition(rank == 2, "maxRows needs [N, K], got \(shape)")
+    let columns = shape[1]
+    return argmaxRows().enumerated().map { row, column in scalars[row * columns + column] }
+  }
+
+  /// Whether every element is finite (no NaN or infinity).
+  public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+}

@@ -1,0 +1,37 @@
+import Testing
+
+@testable import NeuralNetwork
+
+@Suite struct Im2ColTests {
+  /// A 1×1×3×3 image [[1,2,3],[4,5,6],[7,8,9]] with a 2×2 kernel: four windows, by hand.
+  @Test func unfoldsATinyImageByHand() {
+    let image = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+    let columns = image.im2col(kernelHeight: 2, kernelWidth: 2)
+    #expect(columns.shape == [4, 4])
+    #expect(columns.scalars == [1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9])
+  }
+
+  @Test func paddingAndStrideGiveZeroTaps() {
+    let image = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
+    let columns = image.im2col(kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+    // Output is 1×1: the 3×3 window centred on the top-left pixel.
+    #expect(columns.shape == [1, 9])
+    #expect(columns.scalars == [0, 0, 0, 0, 1, 2, 0, 3, 4])
+  }
+
+  /// col2im is im2col's adjoint: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x, c.
+  @Test(arguments: [(3, 1, 0), (3, 2, 1), (2, 2, 0), (4, 3, 2)])
+  func col2imIsTheAdjoint(kernel: Int, stride: Int, padding: Int) {
+    var rng = SplitMix64(seed: 5)
+    let g = WindowGeometry(batch: 2, channels: 3, height: 7, width: 6, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    let x = (0..<(2 * 3 * 7 * 6)).map { _ in rng.nextUniform() - 0.5 }
+    let c = (0..<(g.columnRows * g.columnWidth)).map { _ in rng.nextUniform() - 0.5 }
+    var unfolded = [Float](repeating: 0, count: c.count)
+    var folded = [Float](repeating: 0, count: x.count)
+    x.withUnsafeBufferPointer { input in unfolded.withUnsafeMutableBufferPointer { im2col(input, g, into: $0) } }
+    c.withUnsafeBufferPointer { columns in folded.withUnsafeMutableBufferPointer { col2im(columns, g, into: $0) } }
+    let left = zip(unfolded, c).map { Double($0) * Double($1) }.reduce(0, +)
+    let right = zip(x, folded).map { Double($0) * Double($1) }.reduce(0, +)
+    #expect(abs(left - right) < 1e-4)
+  }
+}

@@ -1,0 +1,109 @@
+import Testing
+
+@testable import NeuralNetwork
+
+@Suite struct LayerBehaviourTests {
+  /// Double DQN runs inference between a training forward and backward: that must not change the gradient.
+  @Test func inferenceBetweenForwardAndBackwardLeavesGradientsAlone() {
+    func gradients(interleaveInference: Bool) -> [Tensor] {
+      var rng = SplitMix64(seed: 3)
+      let network = Sequential([
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, name: "conv1", using: &rng), Activation.relu,
+        MaxPool2D(kernelSize: 2), Flatten(), Dense(inputSize: 3 * 2 * 2, outputSize: 4, name: "fc1", using: &rng),
+      ], computesInputGradient: false)
+      let input = Tensor(shape: [2, 2, 6, 6], scalars: (0..<144).map { _ in rng.nextUniform() - 0.5 })
+      let other = Tensor(shape: [5, 2, 6, 6], scalars: (0..<360).map { _ in rng.nextUniform() })
+      let output = network.forward(input, training: true)
+      if interleaveInference { _ = network(other) }
+      _ = network.backward(Tensor(shape: output.shape, repeating: 1))
+      return network.parameters.map(\.gradient)
+    }
+    #expect(gradients(interleaveInference: false) == gradients(interleaveInference: true))
+  }
+
+  @Test func dropoutMaskIsConsistentAndInverted() {
+    let dropout = Dropout(probability: 0.25, seed: 4)
+    let input = Tensor(shape: [10, 100], repeating: 2)
+    let output = dropout.forward(input, training: true)
+    let mask = dropout.lastMask
+    let kept = mask.filter { $0 != 0 }
+    #expect(kept.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
+    #expect(abs(Float(kept.count) / 1000 - 0.75) < 0.05)
+    for i in 0..<input.count { #expect(output[flat: i] == 2 * mask[i]) }
+    let gradient = dropout.backward(Tensor(shape: [10, 100], repeating: 1))
+    for i in 0..<input.count { #expect(gradient[flat: i] == mask[i]) }
+    #expect(dropout(input) == input)
+  }
+
+  @Test func batchNormTracksRunningStatisticsForInference() {
+    let layer = BatchNorm(features: 2, name: "bn", momentum: 1)
+    let input = Tensor(shape: [4, 2], scalars: [1, 10, 2, 20, 3, 30, 4, 40])
+    let output = layer.forward(input, training: true)
+    // Training output is normalised per feature.
+    for f in 0..<2 {
+      let column = (0..<4).map { output[$0, f] }
+      #expect(abs(column.reduce(0, +)) < 1e-5)
+    }
+    _ = layer.backward(Tensor(shape: [4, 2]))
+    #expect(layer.runningMean.value.scalars == [2.5, 25])
+    // Unbiased variance: feature 0 has values 1…4 → 5/3.
+    #expect(abs(layer.runningVariance.value[flat: 0] - 5.0 / 3.0) < 1e-5)
+    let inference = layer(Tensor(shape: [1, 2], scalars: [2.5, 25]))
+    #expect(abs(inference[flat: 0]) < 1e-5 && abs(inference[flat: 1]) < 1e-5)
+  }
+
+  @Test func backwardWithoutForwardIsAProgrammerError() async {
+    await #expect(processExitsWith: .failure) {
+      var rng = SplitMix64(seed: 1)
+      let dense = Dense(inputSize: 2, outputSize: 2, name: "fc", using: &rng)
+      _ = dense.backward(Tensor(shape: [1, 2]))
+    }
+  }
+
+  @Test func wrongInputShapeIsAProgrammerError() async {
+    await #expect(processExitsWith: .failure) {
+      var rng = SplitMix64(seed: 1)
+      let dense = Dense(inputSize: 3, outputSize: 2, name: "fc", using: &rng)
+      _ = dense(Tensor(shape: [1, 4]))
+    }
+  }
+
+  @Test func batchOneDenseUsesTheSameMathsAsABatch() {
+    var rng = SplitMix64(seed: 2)
+    let dense = Dense(inputSize: 7, outputSize: 5, name: "fc", using: &rng)
+    dense.bias.value = Tensor(shape: [5], scalars: [1, 2, 3, 4, 5])
+    let batch = Tensor(shape: [2, 7], scalars: (0..<14).map { _ in rng.nextUniform() })
+    let both = dense(batch)
+    let single = dense(Tensor(shape: [1, 7], scalars: Array(batch.scalars[7..<14])))
+    for j in 0..<5 { #expect(abs(both[1, j] - single[0, j]) < 1e-5) }
+  }
+
+  @Test func initializersHaveTheirStandardDeviation() {
+    var rng = SplitMix64(seed: 6)
+    let he = Initializer.he.makeWeights(shape: [200, 50], fanIn: 50, using: &rng)
+    let std = (he.squaredNorm() / Float(he.count)).squareRoot()
+    #expect(abs(std - (2 / 50 as Float).squareRoot()) < 0.01)
+    #expect(abs(Initializer.xavier.standardDeviation(fanIn: 100) - 0.1) < 1e-6)
+    #expect(Initializer.normal(standardDeviation: 0.01).standardDeviation(fanIn: 7) == 0.01)
+  }
+
+  @Test func targetCopyByNameDoesNotAlias() {
+    var rng = SplitMix64(seed: 9)
+    let online = NetworkBenchmarks.minatarNetwork(seed: 1)
+    let target = NetworkBenchmarks.minatarNetwork(seed: 2)
+    target.copyParameters(from: online)
+    #expect(target.namedTensors == online.namedTensors)
+    let before = target.namedTensors
+    online.parameters[0].value[flat: 0] += 1
+    _ = rng.next()
+    #expect(target.namedTensors == before)
+    target.blend(toward: online, rate: 0.5)
+    #expect(abs(target.parameters[0].value[flat: 0] - (before["conv1.weight"]![flat: 0] + 0.5)) < 1e-6)
+  }
+
+  @Test func sequentialDescribesItsArchitecture() {
+    let text = "\(NetworkBenchmarks.minatarNetwork(seed: 1))"
+    #expect(text.contains("Conv2D(4→16, 3×3"))
+    #expect(text.contains("Dense(1024→128"))
+  }
+}

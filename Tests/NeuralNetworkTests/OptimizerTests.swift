@@ -1,0 +1,114 @@
+import Testing
+
+@testable import NeuralNetwork
+
+@Suite struct OptimizerTests {
+  static let cases: [(String, any Optimizer)] = [
+    ("sgd", SGD(learningRate: 0.1)),
+    ("momentum", Momentum(learningRate: 0.05)),
+    ("nesterov", Momentum(learningRate: 0.05, nesterov: true)),
+    ("adagrad", AdaGrad(learningRate: 0.5)),
+    ("rmsprop", RMSProp(learningRate: 0.01)),
+    ("centered-rmsprop", RMSProp(learningRate: 0.01, decay: 0.95, epsilon: 0.01, centered: true)),
+    ("adam", Adam(learningRate: 0.05)),
+  ]
+
+  /// Fits y = 3x − 2 with a 1→1 dense layer and MSE.
+  @Test(arguments: 0..<cases.count)
+  func everyOptimizerFitsALine(index: Int) {
+    var (name, optimizer) = Self.cases[index]
+    var rng = SplitMix64(seed: 1)
+    let dense = Dense(inputSize: 1, outputSize: 1, name: "line", using: &rng)
+    let xs = Tensor(shape: [8, 1], scalars: (0..<8).map { Float($0) / 4 - 1 })
+    let ys = Tensor(shape: [8, 1], scalars: xs.scalars.map { 3 * $0 - 2 })
+    let loss = MeanSquaredError()
+    for _ in 0..<600 {
+      dense.zeroGradients()
+      _ = loss.forward(dense.forward(xs, training: true), targets: ys)
+      _ = dense.backward(loss.backward())
+      optimizer.update(dense.parameters)
+    }
+    #expect(abs(dense.weight.value[flat: 0] - 3) < 0.05, "\(name)")
+    #expect(abs(dense.bias.value[flat: 0] + 2) < 0.05, "\(name)")
+  }
+
+  @Test func adamFirstStepMovesByTheLearningRate() {
+    let parameter = Parameter(name: "w", value: Tensor(shape: [2], scalars: [1, -1]))
+    parameter.gradient = Tensor(shape: [2], scalars: [0.3, -7])
+    var adam = Adam(learningRate: 0.1)
+    adam.update([parameter])
+    // With bias correction the first step is −η·sign(g) (up to ε).
+    #expect(abs(parameter.value[flat: 0] - 0.9) < 1e-5)
+    #expect(abs(parameter.value[flat: 1] + 0.9) < 1e-5)
+  }
+
+  @Test func centeredRMSPropMatchesPyTorchByHand() {
+    let parameter = Parameter(name: "w", value: Tensor(shape: [1], scalars: [1]))
+    parameter.gradient = Tensor(shape: [1], scalars: [2])
+    var optimizer = RMSProp(learningRate: 0.01, decay: 0.95, epsilon: 0.01, centered: true)
+    optimizer.update([parameter])
+    // v = 0.05·4 = 0.2; m = 0.05·2 = 0.1; denominator √(0.2 − 0.01) + 0.01.
+    let expected = 1 - 0.01 * 2 / ((0.19 as Float).squareRoot() + 0.01)
+    #expect(abs(parameter.value[flat: 0] - expected) < 1e-6)
+  }
+
+  @Test func weightDecaySkipsBiases() {
+    let weight = Parameter(name: "w", value: Tensor(shape: [1], scalars: [2]))
+    let bias = Parameter(name: "b", value: Tensor(shape: [1], scalars: [2]), decays: false)
+    var sgd = SGD(learningRate: 0.5, weightDecay: 0.1)
+    sgd.update([weight, bias])
+    #expect(abs(weight.value[flat: 0] - 1.9) < 1e-6)
+    #expect(bias.value[flat: 0] == 2)
+  }
+
+  @Test func gradientClippingScalesTheGlobalNorm() {
+    let a = Parameter(name: "a", value: Tensor(shape: [2]))
+    let b = Parameter(name: "b", value: Tensor(shape: [1]))
+    a.gradient = Tensor(shape: [2], scalars: [3, 0])
+    b.gradient = Tensor(shape: [1], scalars: [4])
+    let norm = clipGradientNorm([a, b], maxNorm: 1)
+    #expect(abs(norm - 5) < 1e-6)
+    #expect(abs(a.gradient[flat: 0] - 0.6) < 1e-4 && abs(b.gradient[flat: 0] - 0.8) < 1e-4)
+  }
+
+  /// Saving and restoring the state continues bit for bit.
+  @Test func stateRoundTripsExactly() throws {
+    func makeParameter() -> Parameter {
+      let p = Parameter(name: "w", value: Tensor(shape: [3], scalars: [1, 2, 3]))
+      p.gradient = Tensor(shape: [3], scalars: [0.1, -0.2, 0.3])
+      return p
+    }
+    for kind in OptimizerKind.allCases {
+      let first = makeParameter()
+      var optimizer = kind.make(learningRate: 0.01)
+      optimizer.update([first])
+      var resumed = kind.make(learningRate: 0.01)
+      try resumed.restore(optimizer.state)
+      let second = makeParameter()
+      second.value = first.value
+      optimizer.update([first])
+      resumed.update([second])
+      #expect(first.value == second.value, "\(kind)")
+    }
+  }
+
+  /// XOR needs the hidden layer: a 2-8-2 network with tanh learns it.
+  @Test func learnsXOR() {
+    var rng = SplitMix64(seed: 5)
+    let network = Sequential([
+      Dense(inputSize: 2, outputSize: 8, name: "fc1", initializer: .xavier, using: &rng), Activation.tanh,
+      Dense(inputSize: 8, outputSize: 2, name: "fc2", initializer: .xavier, using: &rng),
+    ])
+    let inputs = Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1])
+    let labels = [0, 1, 1, 0]
+    let loss = SoftmaxCrossEntropy()
+    var adam = Adam(learningRate: 0.05)
+    for _ in 0..<300 {
+      network.zeroGradients()
+      _ = loss.forward(network.forward(inputs, training: true), labels: labels)
+      _ = network.backward(loss.backward())
+      adam.update(network.parameters)
+    }
+    #expect(network(inputs).argmaxRows() == labels)
+  }
+}
