@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "dqn", targets: ["DQNCommand"]),
     .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
     .library(name: "GridGames", targets: ["GridGames"]),
+    .library(name: "DQN", targets: ["DQN"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,15 +28,21 @@ let package = Package(
       dependencies: ["CSDL2", "Yams"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
+    .target(
+      name: "DQN",
+      dependencies: ["NeuralNetwork", "GridGames", "Yams"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
     .executableTarget(
       name: "DQNCommand",
       dependencies: [
-        "NeuralNetwork", "GridGames", "CShims",
+        "NeuralNetwork", "GridGames", "DQN", "CShims",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "DQNTests", dependencies: ["DQN"]),
     .testTarget(name: "DQNCommandTests", dependencies: ["DQNCommand"]),
   ],
   swiftLanguageModes: [.v6]

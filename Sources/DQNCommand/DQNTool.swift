@@ -8,6 +8,8 @@ struct DQNTool: ParsableCommand {
     commandName: "dqn",
     abstract: "Deep Q-learning from pixels, on a from-scratch deep-learning stack.",
     subcommands: [
+      EnvsCommand.self,
+      TraceCommand.self,
       SupervisedCommand.self,
       BenchCommand.self,
     ]

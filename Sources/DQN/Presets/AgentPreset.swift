@@ -1,0 +1,86 @@
+import NeuralNetwork
+
+/// The hyperparameters of a DQN agent, as an `Agents/NAME.yaml` file describes them.
+///
+/// Every field has a default, so a preset names only what differs. Schedules are in environment
+/// steps (or learner updates where a name says so), never fractions of a planned run, so a run
+/// extended with `--resume` follows the same schedule as one planned longer from the start.
+public struct AgentPreset: Sendable, Equatable {
+  // MARK: Network
+  /// The Q-network's body: `small` (dense 64 → 64, for tiny boards), `minatar` or `nature`.
+  public var network: NetworkKind = .small
+  /// Splits the head into value and advantage streams (Wang et al. 2016).
+  public var dueling = false
+
+  // MARK: Optimisation
+  public var optimizer: OptimizerKind = .adam
+  public var learningRate: Float = 1e-3
+  /// The loss on TD errors: Huber (`huber`) or half the squared error (`squared`).
+  public var loss: LossKind = .huber
+  /// Global gradient-norm limit; 0 turns clipping off.
+  public var maxGradientNorm: Float = 10
+  /// Learner updates between hard target copies (ignored when `targetUpdateRate` > 0).
+  public var targetUpdatePeriod = 100
+  /// Polyak rate τ applied after every update; 0 means hard copies every `targetUpdatePeriod`.
+  public var targetUpdateRate: Float = 0
+  /// Double DQN targets (van Hasselt et al. 2016).
+  public var double = true
+
+  // MARK: Replay
+  public var bufferSize = 10_000
+  public var batchSize = 32
+  public var prioritized = false
+  /// Prioritized replay's α.
+  public var priorityExponent: Float = 0.6
+  /// Prioritized replay's β at step 0, annealed linearly to 1 over `importanceAnnealSteps`.
+  public var importanceExponent: Float = 0.4
+  public var importanceAnnealSteps = 100_000
+  /// Added to |TD error| so no transition has priority zero.
+  public var priorityEpsilon: Float = 1e-6
+  /// n of n-step returns (1 is plain one-step Q-learning).
+  public var nStep = 1
+  public var discount: Float = 0.99
+  /// Clip rewards to [-c, c] before learning; 0 keeps them as they are.
+  public var rewardClip: Float = 0
+
+  // MARK: Acting and schedule (environment steps)
+  public var epsilonStart: Float = 1
+  public var epsilonEnd: Float = 0.05
+  /// The step at which epsilon starts to fall.
+  public var epsilonDecayStart = 0
+  /// Steps over which epsilon falls linearly from start to end.
+  public var epsilonDecaySteps = 5_000
+  /// Steps of acting before the first update.
+  public var learningStarts = 500
+  /// Environment steps between learning phases.
+  public var trainFrequency = 1
+  /// Updates per learning phase.
+  public var gradientSteps = 1
+
+  // MARK: Evaluation and checkpoints
+  /// Steps between evaluations; 0 turns periodic evaluation off.
+  public var evalInterval = 2_000
+  public var evalEpisodes = 20
+  public var evalEpsilon: Float = 0.01
+  /// Steps between periodic checkpoints; 0 saves only at the end and on Ctrl-C.
+  public var checkpointInterval = 0
+
+  public init() {}
+}
+
+/// The Q-network bodies a preset may name.
+public enum NetworkKind: String, Sendable, CaseIterable, Codable {
+  /// Flatten → dense 64 → ReLU → dense 64 → ReLU → dense A: for boards like catch's 10×5.
+  case small
+  /// MinAtar's: conv 16×3×3 stride 1 → ReLU → dense 128 → ReLU → dense A.
+  case minatar
+  /// Nature DQN: conv 32×8×8/4, 64×4×4/2, 64×3×3/1, dense 512, dense A.
+  case nature
+}
+
+/// The loss on TD errors.
+public enum LossKind: String, Sendable, CaseIterable, Codable {
+  case huber
+  /// ½(q − target)², the MSE of the original DQN (without the factor 2).
+  case squared
+}
