@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
     .library(name: "GridGames", targets: ["GridGames"]),
     .library(name: "DQN", targets: ["DQN"]),
+    .library(name: "Viewer", targets: ["Viewer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,32 +18,36 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CSDL2", providers: [.apt(["libsdl2-dev"])]),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CSDL2Extras", providers: [.apt(["libsdl2-ttf-dev", "libsdl2-image-dev"])]),
+    .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
     .target(name: "CShims"),
     .target(
       name: "NeuralNetwork",
-      dependencies: ["COpenBLAS", "CZlib"],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+      dependencies: ["COpenBLAS", "CZlib"]
     ),
     .target(
       name: "GridGames",
-      dependencies: ["CSDL2", "Yams"],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+      dependencies: ["CSDL2", "Yams"]
     ),
     .target(
       name: "DQN",
-      dependencies: ["NeuralNetwork", "GridGames", "Yams"],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+      dependencies: ["NeuralNetwork", "GridGames", "Yams"]
+    ),
+    .target(
+      name: "Viewer",
+      dependencies: ["CSDL2", "CSDL2Extras", "CGIF", "GridGames", "DQN", "NeuralNetwork"]
     ),
     .executableTarget(
       name: "DQNCommand",
       dependencies: [
-        "NeuralNetwork", "GridGames", "DQN", "CShims",
+        "NeuralNetwork", "GridGames", "DQN", "Viewer", "CShims",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),
+    .testTarget(name: "ViewerTests", dependencies: ["Viewer"]),
     .testTarget(name: "DQNCommandTests", dependencies: ["DQNCommand"]),
   ],
   swiftLanguageModes: [.v6]

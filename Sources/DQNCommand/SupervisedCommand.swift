@@ -13,6 +13,7 @@ struct SupervisedCommand: ParsableCommand {
 
 extension ModelPreset: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
 
 /// Options shared by `train` and `search`.
 struct TrainingOptions: ParsableArguments {
@@ -75,6 +76,9 @@ struct SupervisedTrainCommand: ParsableCommand {
   @Option(help: "Dropout probability after hidden dense layers (default: 0.5 for deep-cnn, 0 otherwise).")
   var dropout: Float?
 
+  @Option(help: "Learning-rate schedule over the epochs: constant, or cosine (down to 5% at the last epoch; default).")
+  var schedule: LearningRateSchedule = .cosine
+
   @Flag(help: "Augment training images with random shifts (±2 px), rotations (±10°) and crops (90–100%).")
   var augment = false
 
@@ -104,9 +108,10 @@ struct SupervisedTrainCommand: ParsableCommand {
       network: network, optimizer: options.optimizer.make(learningRate: rate, weightDecay: weightDecay),
       batchSize: options.batchSize, augmentation: augment ? .digits : nil, seed: options.seed)
     let directory = URL(fileURLWithPath: out ?? "runs/supervised/\(model.rawValue)-seed\(options.seed)")
-    print("training \(model.rawValue) on \(train.count) images \(train.sampleShape) (validation \(validation?.count ?? 0)), \(options.optimizer.rawValue) lr \(rate), weight decay \(weightDecay)\(augment ? ", augmented" : "")")
+    print("training \(model.rawValue) on \(train.count) images \(train.sampleShape) (validation \(validation?.count ?? 0)), \(options.optimizer.rawValue) lr \(rate) (\(schedule.rawValue)), weight decay \(weightDecay)\(augment ? ", augmented" : "")")
     var last: EpochReport?
     for epoch in 1...epochs {
+      trainer.optimizer.learningRate = schedule.rate(base: rate, epoch: epoch, epochs: epochs)
       let report = trainer.trainEpoch(train, epoch: epoch, validation: validation)
       last = report
       let validationText = report.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"

@@ -45,8 +45,10 @@ public struct GameEnvironment: Environment {
   }
 
   public mutating func step(_ action: Int) -> Step {
-    precondition(!isEpisodeOver, "step(\(action)) called with no running episode: call reset(seed:) first")
-    precondition(actionSpace.contains(action), "action \(action) is outside 0..<\(actionSpace.count)")
+    // GridGames is built with -Ounchecked in release, which removes `precondition`; these
+    // programmer-error checks must hold in every build, so they trap explicitly.
+    if isEpisodeOver { fatalError("step(\(action)) called with no running episode: call reset(seed:) first") }
+    if !actionSpace.contains(action) { fatalError("action \(action) is outside 0..<\(actionSpace.count)") }
     let applied = stickyActions.resolve(action, using: &random)
     let (reward, terminated) = game.step(applied, using: &random)
     isEpisodeOver = terminated

@@ -16,6 +16,13 @@ import Testing
     #expect((report?.validationAccuracy ?? 0) > 0.93)
   }
 
+  @Test func cosineScheduleRunsFromTheBaseRateToFivePercent() {
+    #expect(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 1, epochs: 11) == 0.1)
+    #expect(abs(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 6, epochs: 11) - 0.0525) < 1e-6)
+    #expect(abs(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 11, epochs: 11) - 0.005) < 1e-6)
+    #expect(LearningRateSchedule.constant.rate(base: 0.1, epoch: 7, epochs: 11) == 0.1)
+  }
+
   @Test(arguments: ModelPreset.allCases)
   func modelsSaveAndLoadExactly(preset: ModelPreset) throws {
     let description = ModelDescription(preset: preset, inputShape: [1, 8, 8], classes: 10, seed: 4)

@@ -57,7 +57,9 @@ public struct AgentPreset: Sendable, Equatable {
   /// Updates per learning phase.
   public var gradientSteps = 1
 
-  // MARK: Evaluation and checkpoints
+  // MARK: Run length, evaluation and checkpoints
+  /// The run's length in environment steps when `dqn train` gets no `--steps`.
+  public var steps = 100_000
   /// Steps between evaluations; 0 turns periodic evaluation off.
   public var evalInterval = 2_000
   public var evalEpisodes = 20

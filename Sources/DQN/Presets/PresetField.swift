@@ -104,6 +104,7 @@ extension AgentPreset {
       .integer("learningStarts", \.learningStarts, 0...big),
       .integer("trainFrequency", \.trainFrequency, 1...big),
       .integer("gradientSteps", \.gradientSteps, 1...big),
+      .integer("steps", \.steps, 1...big),
       .integer("evalInterval", \.evalInterval, 0...big),
       .integer("evalEpisodes", \.evalEpisodes, 1...big),
       .real("evalEpsilon", \.evalEpsilon, 0...1),

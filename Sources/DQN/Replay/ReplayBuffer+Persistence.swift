@@ -28,7 +28,7 @@ extension ReplayBuffer {
   public func write(to url: URL) throws(ReplayFileError) {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
     do {
-      FileManager.default.createFile(atPath: temporary.path, contents: nil)
+      guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
       let handle = try FileHandle(forWritingTo: temporary)
       defer { try? handle.close() }
       var header = Data(Self.magic)

@@ -15,7 +15,7 @@ public final class SoftmaxCrossEntropy {
       "SoftmaxCrossEntropy expects [N, K] logits and N labels, got \(logits.shape) and \(labels.count)")
     let classes = logits.shape[1]
     precondition(labels.allSatisfy { (0..<classes).contains($0) }, "labels must be in 0..<\(classes)")
-    probabilities = softmax(logits)
+    softmax(logits, into: &probabilities)
     self.labels = labels
     var total: Double = 0
     probabilities.withUnsafeBufferPointer { p in
@@ -47,10 +47,17 @@ public final class SoftmaxCrossEntropy {
 
 /// Row-wise softmax of `[N, K]` logits, shifted by each row's maximum for stability.
 public func softmax(_ logits: Tensor) -> Tensor {
+  var result = Tensor.empty
+  softmax(logits, into: &result)
+  return result
+}
+
+/// Row-wise softmax of `[N, K]` logits into `result` (reusing its storage when the size fits).
+public func softmax(_ logits: Tensor, into result: inout Tensor) {
   precondition(logits.rank == 2, "softmax expects [N, K], got \(logits.shape)")
   let rows = logits.shape[0]
   let classes = logits.shape[1]
-  var result = Tensor(shape: logits.shape)
+  result.resize(to: logits.shape)
   logits.withUnsafeBufferPointer { x in
     result.withUnsafeMutableBufferPointer { y in
       for row in 0..<rows {
@@ -67,5 +74,4 @@ public func softmax(_ logits: Tensor) -> Tensor {
       }
     }
   }
-  return result
 }
