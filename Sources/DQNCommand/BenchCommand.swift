@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Print performance figures: network updates, environments, the training loop.",
-    subcommands: [BenchNetworkCommand.self, BenchEnvCommand.self]
+    subcommands: [BenchNetworkCommand.self, BenchEnvCommand.self, BenchTrainCommand.self]
   )
 }
 

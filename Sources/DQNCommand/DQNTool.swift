@@ -8,6 +8,13 @@ struct DQNTool: ParsableCommand {
     commandName: "dqn",
     abstract: "Deep Q-learning from pixels, on a from-scratch deep-learning stack.",
     subcommands: [
+      TrainCommand.self,
+      EvalCommand.self,
+      WatchCommand.self,
+      PlayCommand.self,
+      RecordCommand.self,
+      ReplayCommand.self,
+      PlotCommand.self,
       EnvsCommand.self,
       TraceCommand.self,
       SupervisedCommand.self,

@@ -53,13 +53,13 @@ struct ReplayCommand: ParsableCommand {
       let summary = try exporter.export(
         gif: gif.map { URL(fileURLWithPath: $0) }, framesDirectory: frames.map { URL(fileURLWithPath: $0) },
         delayCentiseconds: delay)
-      for (index, value) in summary.returns.enumerated() { print("episode \(index + 1): return \(ReplayFile.format(value))") }
+      for (index, value) in summary.returns.enumerated() { print("episode \(index + 1): return \(PlaybackView.scoreText(value))") }
       if let gif { print("wrote \(gif) (\(summary.frames) frames, \(summary.width)×\(summary.height))") }
       if let frames { print("wrote \(summary.frames) PNG frames to \(frames)") }
       print("verified: every frame matches")
     } else if headless {
       let returns = try Recording.verify(replay, file: file) { index, value, length in
-        print("episode \(index + 1): return \(ReplayFile.format(value)) (\(length) steps) ok")
+        print("episode \(index + 1): return \(PlaybackView.scoreText(value)) (\(length) steps) ok")
       }
       print("verified \(returns.count) episodes, \(frameCount) frames: every frame matches")
     } else {

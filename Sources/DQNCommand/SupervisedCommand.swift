@@ -73,7 +73,7 @@ struct SupervisedTrainCommand: ParsableCommand {
   @Option(help: "L2 weight decay λ on weights (default 0.0001).")
   var weightDecay: Float = 1e-4
 
-  @Option(help: "Dropout probability after hidden dense layers (default: 0.5 for deep-cnn, 0 otherwise).")
+  @Option(help: "Dropout probability after hidden dense layers (default: 0.25 for deep-cnn, 0 otherwise).")
   var dropout: Float?
 
   @Option(help: "Learning-rate schedule over the epochs: constant, or cosine (down to 5% at the last epoch; default).")

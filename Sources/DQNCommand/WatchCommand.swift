@@ -91,7 +91,7 @@ enum WeightsPreference: String, ExpressibleByArgument, CaseIterable {
 
 /// Prints `episode 1: return 3 (42 steps)`.
 func printEpisode(_ index: Int, _ episodeReturn: Double, _ length: Int) {
-  print("episode \(index + 1): return \(ReplayFile.format(episodeReturn)) (\(length) steps)")
+  print("episode \(index + 1): return \(PlaybackView.scoreText(episodeReturn)) (\(length) steps)")
 }
 
 /// Resolves `--env` in `Environments/`.

@@ -34,4 +34,29 @@ import Testing
     let right = zip(x, folded).map { Double($0) * Double($1) }.reduce(0, +)
     #expect(abs(left - right) < 1e-4)
   }
+
+  /// The transposed layout Conv2D uses is exactly the transpose of the book's, and its fold is the adjoint.
+  @Test(arguments: [(3, 1, 0), (3, 2, 1), (8, 4, 0), (4, 3, 2), (5, 1, 2)])
+  func transposedLayoutMatchesTheBooksLayout(kernel: Int, stride: Int, padding: Int) {
+    var rng = SplitMix64(seed: 6)
+    let g = WindowGeometry(batch: 3, channels: 2, height: 11, width: 9, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    let x = (0..<(3 * 2 * 11 * 9)).map { _ in rng.nextUniform() - 0.5 }
+    var book = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
+    var transposed = [Float](repeating: -1, count: book.count)
+    x.withUnsafeBufferPointer { input in
+      book.withUnsafeMutableBufferPointer { im2col(input, g, into: $0) }
+      transposed.withUnsafeMutableBufferPointer { im2colTransposed(input, g, into: $0) }
+    }
+    for row in 0..<g.columnRows {
+      for column in 0..<g.columnWidth {
+        #expect(book[row * g.columnWidth + column] == transposed[column * g.columnRows + row])
+      }
+    }
+    let c = (0..<book.count).map { _ in rng.nextUniform() - 0.5 }
+    var folded = [Float](repeating: 7, count: x.count)
+    c.withUnsafeBufferPointer { columns in folded.withUnsafeMutableBufferPointer { col2imTransposed(columns, g, into: $0) } }
+    let left = zip(transposed, c).map { Double($0) * Double($1) }.reduce(0, +)
+    let right = zip(x, folded).map { Double($0) * Double($1) }.reduce(0, +)
+    #expect(abs(left - right) < 1e-4)
+  }
 }

@@ -132,3 +132,11 @@ import Testing
     }
   }
 }
+
+@Suite struct ScoreTextTests {
+  @Test func wholeAndFractionalScores() {
+    #expect(PlaybackView.scoreText(3) == "3")
+    #expect(PlaybackView.scoreText(-1) == "-1")
+    #expect(PlaybackView.scoreText(-0.069_999_998_4) == "-0.07")
+  }
+}

@@ -1,8 +1,9 @@
 /// Max pooling over `kernel×kernel` windows; padding counts as −∞.
 public final class MaxPool2D: Layer {
-  public let kernelSize: Int
-  public let stride: Int
-  public let padding: Int
+  public let window: PoolingWindow
+  public var kernelSize: Int { window.kernelSize }
+  public var stride: Int { window.stride }
+  public var padding: Int { window.padding }
   public var computesInputGradient = true
 
   private var geometry: WindowGeometry?
@@ -12,23 +13,12 @@ public final class MaxPool2D: Layer {
   private var inputGradient = Tensor.empty
 
   public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-    precondition(kernelSize > 0 && (stride ?? kernelSize) > 0 && padding >= 0 && padding * 2 <= kernelSize,
-      "Bad MaxPool2D: kernel \(kernelSize), stride \(String(describing: stride)), padding \(padding)")
-    self.kernelSize = kernelSize
-    self.stride = stride ?? kernelSize
-    self.padding = padding
+    window = PoolingWindow(kernelSize: kernelSize, stride: stride, padding: padding, layer: "MaxPool2D")
   }
 
-  private func makeGeometry(_ shape: [Int]) -> WindowGeometry {
-    WindowGeometry(
-      batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
-      kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding)
-  }
+  private func makeGeometry(_ shape: [Int]) -> WindowGeometry { window.geometry(shape) }
 
-  public func outputShape(for inputShape: [Int]) -> [Int] {
-    let g = makeGeometry([1] + inputShape)
-    return [inputShape[0], g.outputHeight, g.outputWidth]
-  }
+  public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape) }
 
   public func forward(_ input: Tensor, training: Bool) -> Tensor {
     precondition(input.rank == 4, "\(self) expects [N, C, H, W], got \(input.shape)")

@@ -13,7 +13,7 @@ public enum ModelPreset: String, CaseIterable, Codable, Sendable {
   public var defaultDropout: Float {
     switch self {
     case .mlp, .simpleCNN: return 0
-    case .deepCNN: return 0.5
+    case .deepCNN: return 0.25
     }
   }
 }

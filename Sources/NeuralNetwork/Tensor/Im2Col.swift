@@ -160,18 +160,20 @@ public func im2colTransposed(
   let rowLength = g.columnRows
   let planeSize = g.height * g.width
   let imageSize = g.channels * planeSize
-  for c in 0..<g.channels {
-    for ky in 0..<g.kernelHeight {
-      for kx in 0..<g.kernelWidth {
-        let row = target + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength
-        // Output columns ox whose tap x = ox·s − p + kx lies inside [0, W).
-        let offset = kx - g.padding
-        let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
-        let last = min(outW, (g.width - 1 - offset) / g.stride + 1)  // exclusive
-        for n in 0..<g.batch {
-          let plane = source + n * imageSize + c * planeSize
+  // Sample by sample, so one image (C·H·W floats) stays in cache while its taps are copied out.
+  for n in 0..<g.batch {
+    let image = source + n * imageSize
+    for c in 0..<g.channels {
+      let plane = image + c * planeSize
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = target + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength + n * outH * outW
+          // Output columns ox whose tap x = ox·s − p + kx lies inside [0, W).
+          let offset = kx - g.padding
+          let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
+          let last = min(outW, (g.width - 1 - offset) / g.stride + 1)  // exclusive
           for oy in 0..<outH {
-            let destination = row + (n * outH + oy) * outW
+            let destination = row + oy * outW
             let y = oy * g.stride - g.padding + ky
             if y < 0 || y >= g.height || first >= last {
               destination.update(repeating: 0, count: outW)
@@ -183,9 +185,17 @@ public func im2colTransposed(
             if g.stride == 1 {
               (destination + first).update(from: line + first, count: last - first)
             } else {
+              // Strided gather, four at a time so the stores are vector stores.
+              let stride = g.stride
               var ox = first
+              while ox &+ 4 <= last {
+                let base = line + ox &* stride
+                let four = SIMD4<Float>(base[0], base[stride], base[2 &* stride], base[3 &* stride])
+                UnsafeMutableRawPointer(destination + ox).storeBytes(of: four, as: SIMD4<Float>.self)
+                ox &+= 4
+              }
               while ox < last {
-                destination[ox] = line[ox &* g.stride]
+                destination[ox] = line[ox &* stride]
                 ox &+= 1
               }
             }
@@ -215,20 +225,21 @@ public func col2imTransposed(
   let rowLength = g.columnRows
   let planeSize = g.height * g.width
   let imageSize = g.channels * planeSize
-  for c in 0..<g.channels {
-    for ky in 0..<g.kernelHeight {
-      for kx in 0..<g.kernelWidth {
-        let row = source + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength
-        let offset = kx - g.padding
-        let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
-        let last = min(outW, (g.width - 1 - offset) / g.stride + 1)
-        if first >= last { continue }
-        for n in 0..<g.batch {
-          let plane = target + n * imageSize + c * planeSize
+  for n in 0..<g.batch {
+    let image = target + n * imageSize
+    for c in 0..<g.channels {
+      let plane = image + c * planeSize
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = source + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength + n * outH * outW
+          let offset = kx - g.padding
+          let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
+          let last = min(outW, (g.width - 1 - offset) / g.stride + 1)
+          if first >= last { continue }
           for oy in 0..<outH {
             let y = oy * g.stride - g.padding + ky
             if y < 0 || y >= g.height { continue }
-            let from = row + (n * outH + oy) * outW
+            let from = row + oy * outW
             let line = plane + y * g.width + offset
             var ox = first
             while ox < last {

@@ -100,7 +100,7 @@ public final class ReplayExporter {
     let renderer = canvas.renderer
     renderer.clear(Self.stripColor)
     try renderer.draw(session.displayFrame, in: gameRect)
-    let text = "ep \(session.episodeIndex + 1)  step \(session.stepIndex)  score \(ReplayFile.format(session.score))"
+    let text = "ep \(session.episodeIndex + 1)  step \(session.stepIndex)  score \(PlaybackView.scoreText(session.score))"
     renderer.text(text, x: 4, y: 2, font: font, Self.textColor, antialiased: false)
     return try renderer.readPixels()
   }

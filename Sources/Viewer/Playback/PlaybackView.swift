@@ -42,6 +42,12 @@ public final class PlaybackView {
     smallFont = try Font(size: 12)
   }
 
+  /// A score for people: whole numbers as they are ("3"), others to two decimals ("-0.07").
+  public static func scoreText(_ score: Double) -> String {
+    if score == score.rounded(), abs(score) < 1e15 { return String(Int(score)) }
+    return String(format: "%.2f", score)
+  }
+
   /// A scale that makes the game about `height` pixels tall.
   public static func defaultScale(frameHeight: Int, height: Int = 480) -> Int {
     max(1, height / max(frameHeight, 1))
@@ -62,7 +68,7 @@ public final class PlaybackView {
     let total = episodeTotal.map { " / \($0)" } ?? ""
     line(2, "episode \(session.episodeIndex + 1)\(total)")
     line(3, "step \(session.stepIndex)")
-    line(4, "score \(ReplayFile.format(session.score))")
+    line(4, "score \(Self.scoreText(session.score))")
     line(5, "action \(session.lastAction.map { names[$0] } ?? "–")")
     if session.isPaused {
       line(6, "paused", Self.pausedColor)

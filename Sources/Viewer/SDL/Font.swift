@@ -4,7 +4,7 @@ import Foundation
 
 /// A TrueType font at one size (SDL2_ttf).
 public final class Font {
-  private(set) var pointer: OpaquePointer?
+  private var pointer: OpaquePointer?
   /// The file the font came from.
   public let path: String
   public let size: Int

@@ -6,7 +6,7 @@ import GridGames
 ///
 /// Owned by a `Window` or an `OffscreenCanvas`, which close it before they go.
 public final class Renderer {
-  private(set) var pointer: OpaquePointer?
+  private var pointer: OpaquePointer?
   /// The output size in pixels.
   public let width: Int
   public let height: Int
@@ -171,6 +171,14 @@ public final class Renderer {
     if let pointer { SDL_RenderPresent(pointer) }
   }
 
+  /// The name of SDL's renderer ("software", "opengl", …).
+  public var name: String {
+    guard let pointer else { return "closed" }
+    var info = SDL_RendererInfo()
+    guard SDL_GetRendererInfo(pointer, &info) == 0, let name = info.name else { return "unknown" }
+    return String(cString: name)
+  }
+
   /// Destroys the textures, then the renderer.
   public func close() {
     for texture in frameTextures.values { texture.close() }
@@ -178,6 +186,26 @@ public final class Renderer {
     frameTextures.removeAll()
     textTextures.removeAll()
     if let pointer { SDL_DestroyRenderer(pointer) }
+    pointer = nil
+  }
+
+  deinit { close() }
+}
+
+/// An SDL texture; destroyed by `close()` (or `deinit`), always before its renderer.
+private final class Texture {
+  private(set) var pointer: OpaquePointer?
+  let width: Int
+  let height: Int
+
+  init(pointer: OpaquePointer, width: Int, height: Int) {
+    self.pointer = pointer
+    self.width = width
+    self.height = height
+  }
+
+  func close() {
+    if let pointer { SDL_DestroyTexture(pointer) }
     pointer = nil
   }
 

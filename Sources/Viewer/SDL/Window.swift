@@ -2,7 +2,7 @@ import CSDL2
 
 /// A window with its renderer. Close it (or let it go) before `VideoSystem.run` returns.
 public final class Window {
-  private(set) var pointer: OpaquePointer?
+  private var pointer: OpaquePointer?
   public let renderer: Renderer
 
   /// Opens a centred window.
@@ -31,12 +31,7 @@ public final class Window {
   }
 
   /// The renderer SDL chose ("software", "opengl", …).
-  public var rendererName: String {
-    guard let pointer = renderer.pointer else { return "closed" }
-    var info = SDL_RendererInfo()
-    guard SDL_GetRendererInfo(pointer, &info) == 0, let name = info.name else { return "unknown" }
-    return String(cString: name)
-  }
+  public var rendererName: String { renderer.name }
 
   /// Closes the renderer, then the window.
   public func close() {
