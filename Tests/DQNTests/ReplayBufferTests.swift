@@ -156,6 +156,16 @@ import Testing
     #expect(throws: ReplayFileError.truncated(file: url.path)) { try copy.read(from: url) }
   }
 
+  @Test func samplingAnEmptyBufferIsAProgrammerError() async {
+    await #expect(processExitsWith: .failure) {
+      let replay = ReplayBuffer(
+        capacity: 4, frameShape: FrameShape(height: 1, width: 2, channels: 1), stackDepth: 1, discount: 1)
+      let batch = ReplayBatch(batchSize: 1, observationShape: replay.observationShape)
+      var rng = SplitMix64(seed: 0)
+      replay.sample(into: batch, using: &rng)
+    }
+  }
+
   @Test func memoryIsTheFramesPlusNineBytesPerSlot() {
     let ring = FrameRing(capacity: 1_000, frameShape: FrameShape(height: 84, width: 84, channels: 1))
     #expect(ring.allocatedBytes == 1_000 * (84 * 84 + 9))

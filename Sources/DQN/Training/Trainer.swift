@@ -36,16 +36,17 @@ public final class Trainer {
     if FileManager.default.fileExists(atPath: folder.agentFile.path) {
       throw .unwritable(file: url.path, detail: "it already holds a run; continue it with --resume \(url.path) or choose another --out")
     }
+    self.preset = preset
+    self.definition = definition
+    state = TrainingState(seed: seed)
+    (environment, evaluationEnvironment) = try Self.makeEnvironments(definition)
+    agent = try Self.makeAgent(preset: preset, definition: definition, seed: seed, file: "the agent preset")
+    // Only once the preset fits the environment, so a bad preset leaves no empty run folder.
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
       throw .unwritable(file: url.path, detail: error.localizedDescription)
     }
-    self.preset = preset
-    self.definition = definition
-    state = TrainingState(seed: seed)
-    (environment, evaluationEnvironment) = try Self.makeEnvironments(definition)
-    agent = try Self.makeAgent(preset: preset, definition: definition, seed: seed, file: folder.agentFile.path)
     epsilonSchedule = Self.epsilonSchedule(preset)
     actionGenerator = SplitMix64(seed: state.actionGenerator)
     replayGenerator = SplitMix64(seed: state.replayGenerator)
