@@ -10,7 +10,7 @@ import Testing
     #expect(throws: (any Error).self) { try EvalCommand.parse(["--agent", "x", "--epsilon", "2"]) }
   }
 
-  @Test(.enabled(if: trainingCommandsRegistered))
+  @Test
   func evaluatesTheShippedCatchAgent() throws {
     let result = try runDQN(["eval", "--agent", "Agents/trained/catch", "--episodes", "100"])
     #expect(result.status == 0, "\(result.stderr)")
@@ -20,7 +20,7 @@ import Testing
     #expect(mean >= 0.9)
   }
 
-  @Test(.enabled(if: trainingCommandsRegistered))
+  @Test
   func corruptedWeightsGiveOneClearMessage() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
