@@ -52,6 +52,22 @@ import Testing
     #expect(abs(parameter.value[flat: 0] - expected) < 1e-6)
   }
 
+  /// Moments of parameters whose gradient stays zero must reach 0, not the (very slow) subnormals.
+  @Test func vanishingMomentsAreFlushedToZero() throws {
+    let parameter = Parameter(name: "w", value: Tensor(shape: [9], repeating: 1))
+    let tiny = Tensor(shape: [9], repeating: 1e-31)
+    var adam = Adam()
+    try adam.restore(["w.m": tiny, "w.v": tiny, "step": Tensor(shape: [1], scalars: [5])])
+    var rmsProp = RMSProp(centered: true)
+    try rmsProp.restore(["w.square_avg": tiny, "w.grad_avg": tiny])
+    adam.update([parameter])
+    rmsProp.update([parameter])
+    for state in [adam.state["w.m"], adam.state["w.v"], rmsProp.state["w.square_avg"], rmsProp.state["w.grad_avg"]] {
+      #expect(try #require(state).scalars.allSatisfy { $0 == 0 })
+    }
+    #expect(parameter.value.scalars.allSatisfy { $0 == 1 })
+  }
+
   @Test func weightDecaySkipsBiases() {
     let weight = Parameter(name: "w", value: Tensor(shape: [1], scalars: [2]))
     let bias = Parameter(name: "b", value: Tensor(shape: [1], scalars: [2]), decays: false)
