@@ -21,9 +21,10 @@ let package = Package(
     .systemLibrary(name: "CSDL2Extras", providers: [.apt(["libsdl2-ttf-dev", "libsdl2-image-dev"])]),
     .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
     .target(name: "CShims"),
+    .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
     .target(
       name: "NeuralNetwork",
-      dependencies: ["COpenBLAS", "CZlib"]
+      dependencies: ["COpenBLAS", "CZlib", "CKernels"]
     ),
     .target(
       name: "GridGames",

@@ -1,3 +1,5 @@
+import CKernels
+
 /// RMSProp (PyTorch's form): `v ← α·v + (1−α)·g²`, `w ← w − η·g / (√v + ε)`; centered also tracks
 /// the mean gradient `m` and divides by `√(v − m²) + ε` (MinAtar's DQN: η 2.5e-4, α 0.95, ε 0.01).
 public struct RMSProp: Optimizer {
@@ -29,9 +31,9 @@ public struct RMSProp: Optimizer {
     for parameter in parameters {
       table.withSlots(of: parameter, weightDecay: weightDecay) { g, w, slots in
         guard let gBase = g.baseAddress, let wBase = w.baseAddress, let sBase = slots.baseAddress else { return }
-        Kernels.rmsProp(
-          gradient: gBase, value: wBase, squareAverage: sBase, gradientAverage: sBase + w.count,
-          count: w.count, learningRate: rate, decay: alpha, epsilon: epsilon, centered: centered)
+        // In C (CKernels): vectorised, AVX2 when available, tiny averages flushed to zero.
+        ckernels_rmsprop(
+          gBase, wBase, sBase, sBase + w.count, w.count, rate, alpha, epsilon, centered ? 1 : 0)
       }
     }
   }

@@ -1,0 +1,15 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+#include <stddef.h>
+
+/// Adam's moment updates and step over n elements; moments below 1e-30 in magnitude become 0
+/// (see Kernels.momentFloor in NeuralNetwork). Uses AVX2 when the processor has it.
+void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
+                   float beta1, float beta2, float step_size, float inverse_root_correction,
+                   float epsilon);
+
+/// RMSProp's (optionally centered) update over n elements, with the same flushing.
+void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
+                      float *gradient_average, size_t n, float learning_rate, float decay,
+                      float epsilon, int centered);
+#endif
