@@ -183,7 +183,13 @@ public func im2colTransposed(
             if last < outW { (destination + last).update(repeating: 0, count: outW - last) }
             let line = plane + y * g.width + offset
             if g.stride == 1 {
-              (destination + first).update(from: line + first, count: last - first)
+              // A plain loop: rows are short (often under 10 floats), where a memcpy call costs
+              // more than the copy.
+              var ox = first
+              while ox < last {
+                destination[ox] = line[ox]
+                ox &+= 1
+              }
             } else {
               // Strided gather, four at a time so the stores are vector stores.
               let stride = g.stride
