@@ -190,6 +190,16 @@ public func im2colTransposed(
                 destination[ox] = line[ox]
                 ox &+= 1
               }
+            } else if kx >= g.stride && first == 0 && last == outW {
+              // The row for tap kx is the row for tap kx − stride shifted by one window: copy it
+              // (already in cache) and gather only the last element.
+              let previous = destination - g.stride * rowLength
+              var ox = 0
+              while ox < outW &- 1 {
+                destination[ox] = previous[ox &+ 1]
+                ox &+= 1
+              }
+              destination[outW &- 1] = line[(outW &- 1) &* g.stride]
             } else {
               // Strided gather, four at a time so the stores are vector stores.
               let stride = g.stride
