@@ -117,7 +117,7 @@ public enum NetworkBenchmarks {
     observation.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] = rng.nextUniform() } }
     var sink = 0
     let timing = TimingStatistics.measure(warmup: warmup, runs: runs) {
-      sink &+= network(observation).argmaxRows()[0]
+      sink &+= network(observation).argmax(row: 0)
     }
     _ = sink
     return BenchmarkFigure(name: name, timing: timing, flops: forwardFlops(network, inputShape: inputShape, batch: 1))

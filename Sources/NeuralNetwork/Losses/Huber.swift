@@ -19,7 +19,6 @@ public func huberGradient(_ x: Float, delta: Float = 1) -> Float {
 public final class HuberLoss {
   public let delta: Float
   private var gradient = Tensor.empty
-  private var mask = Tensor.empty
   private var hasForward = false
 
   public init(delta: Float = 1) {

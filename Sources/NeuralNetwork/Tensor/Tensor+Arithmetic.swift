@@ -59,22 +59,25 @@ extension Tensor {
     }
   }
 
+  /// The index of the largest element of row `row` of a `[N, K]` tensor (the first on ties).
+  public func argmax(row: Int) -> Int {
+    precondition(rank == 2 && (0..<shape[0]).contains(row), "argmax(row: \(row)) needs [N, K] with N > row, got \(shape)")
+    let columns = shape[1]
+    return withUnsafeBufferPointer { buffer in
+      var best = 0
+      var bestValue = buffer[row * columns]
+      for column in 1..<max(columns, 1) where buffer[row * columns + column] > bestValue {
+        best = column
+        bestValue = buffer[row * columns + column]
+      }
+      return best
+    }
+  }
+
   /// The index of the largest element of each row of a `[N, K]` tensor.
   public func argmaxRows() -> [Int] {
     precondition(rank == 2, "argmaxRows needs [N, K], got \(shape)")
-    let rows = shape[0]
-    let columns = shape[1]
-    return withUnsafeBufferPointer { buffer in
-      (0..<rows).map { row in
-        var best = 0
-        var bestValue = buffer[row * columns]
-        for column in 1..<max(columns, 1) where buffer[row * columns + column] > bestValue {
-          best = column
-          bestValue = buffer[row * columns + column]
-        }
-        return best
-      }
-    }
+    return (0..<shape[0]).map { argmax(row: $0) }
   }
 
   /// The largest element of each row of a `[N, K]` tensor.

@@ -61,10 +61,11 @@ public final class SupervisedTrainer {
     for parameter in parameters { parameter.zeroGradient() }
     let logits = network.forward(images, training: true)
     let value = loss.forward(logits, labels: labels)
-    let predictions = logits.argmaxRows()
+    var correct = 0
+    for (row, label) in labels.enumerated() where logits.argmax(row: row) == label { correct += 1 }
     _ = network.backward(loss.backward())
     optimizer.update(parameters)
-    return (value, zip(predictions, labels).filter { $0 == $1 }.count)
+    return (value, correct)
   }
 
   /// Trains one epoch over `data` in shuffled mini-batches.
