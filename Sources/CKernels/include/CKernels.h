@@ -12,4 +12,16 @@ void ckernels_adam(const float *gradient, float *value, float *first, float *sec
 void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
                       float *gradient_average, size_t n, float learning_rate, float decay,
                       float epsilon, int centered);
+
+/// Unfolds an [N, C, H, W] batch into the transposed column matrix [C·kH·kW, N·outH·outW]
+/// (taps outside the image are 0). See Im2Col.c.
+void ckernels_im2col_transposed(const float *input, float *columns, int batch, int channels,
+                                int height, int width, int kernel_height, int kernel_width,
+                                int stride, int padding);
+
+/// Folds a transposed column matrix back into [N, C, H, W] (overwritten), summing overlapping
+/// taps. Uses `columns` as scratch: its contents are destroyed.
+void ckernels_col2im_transposed(float *columns, float *output, int batch, int channels,
+                                int height, int width, int kernel_height, int kernel_width,
+                                int stride, int padding);
 #endif

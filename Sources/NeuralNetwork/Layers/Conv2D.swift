@@ -185,8 +185,8 @@ public final class Conv2D: Layer {
       }
     }
     inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
-    columnsGradient.withUnsafeBufferPointer { dc in
-      inputGradient.withUnsafeMutableBufferPointer { NeuralNetwork.col2imTransposed(dc, g, into: $0) }
+    columnsGradient.withUnsafeMutableBufferPointer { dc in
+      inputGradient.withUnsafeMutableBufferPointer { NeuralNetwork.col2imTransposed(destroying: dc, g, into: $0) }
     }
     return inputGradient
   }

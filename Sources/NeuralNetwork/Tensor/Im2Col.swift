@@ -1,3 +1,5 @@
+import CKernels
+
 /// The geometry of a 2-D sliding window (convolution or pooling) over an NCHW batch.
 public struct WindowGeometry: Sendable, Equatable {
   public var batch, channels, height, width: Int
@@ -143,7 +145,8 @@ extension Tensor {
 /// Unfolds every sliding window of `input` into one *column* (the transpose of `im2col`'s matrix).
 ///
 /// This layout makes the convolution one well-shaped matrix product, `W[F, C·kH·kW] · columns`,
-/// and lets stride-1 rows be copied contiguously.
+/// and lets a tap's rows be built from a neighbouring tap's with contiguous copies (the kernel is
+/// in C, `CKernels/Im2Col.c`, where the identities it uses are explained).
 /// - Parameters:
 ///   - input: `[N, C, H, W]` elements.
 ///   - columns: receives `[C·kH·kW, N·outH·outW]`; taps outside the image (padding) are 0.
@@ -155,116 +158,34 @@ public func im2colTransposed(
   precondition(input.count == g.batch * g.channels * g.height * g.width, "im2colTransposed input size")
   precondition(columns.count == g.columnRows * g.columnWidth, "im2colTransposed columns size")
   guard let source = input.baseAddress, let target = columns.baseAddress else { return }
-  let outH = g.outputHeight
-  let outW = g.outputWidth
-  let rowLength = g.columnRows
-  let planeSize = g.height * g.width
-  let imageSize = g.channels * planeSize
-  // Sample by sample, so one image (C·H·W floats) stays in cache while its taps are copied out.
-  for n in 0..<g.batch {
-    let image = source + n * imageSize
-    for c in 0..<g.channels {
-      let plane = image + c * planeSize
-      for ky in 0..<g.kernelHeight {
-        for kx in 0..<g.kernelWidth {
-          let row = target + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength + n * outH * outW
-          // Output columns ox whose tap x = ox·s − p + kx lies inside [0, W).
-          let offset = kx - g.padding
-          let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
-          let last = min(outW, (g.width - 1 - offset) / g.stride + 1)  // exclusive
-          for oy in 0..<outH {
-            let destination = row + oy * outW
-            let y = oy * g.stride - g.padding + ky
-            if y < 0 || y >= g.height || first >= last {
-              destination.update(repeating: 0, count: outW)
-              continue
-            }
-            if first > 0 { destination.update(repeating: 0, count: first) }
-            if last < outW { (destination + last).update(repeating: 0, count: outW - last) }
-            let line = plane + y * g.width + offset
-            if g.stride == 1 {
-              // A plain loop: rows are short (often under 10 floats), where a memcpy call costs
-              // more than the copy.
-              var ox = first
-              while ox < last {
-                destination[ox] = line[ox]
-                ox &+= 1
-              }
-            } else if kx >= g.stride && first == 0 && last == outW {
-              // The row for tap kx is the row for tap kx − stride shifted by one window: copy it
-              // (already in cache) and gather only the last element.
-              let previous = destination - g.stride * rowLength
-              var ox = 0
-              while ox < outW &- 1 {
-                destination[ox] = previous[ox &+ 1]
-                ox &+= 1
-              }
-              destination[outW &- 1] = line[(outW &- 1) &* g.stride]
-            } else {
-              // Strided gather, four at a time so the stores are vector stores.
-              let stride = g.stride
-              var ox = first
-              while ox &+ 4 <= last {
-                let base = line + ox &* stride
-                let four = SIMD4<Float>(base[0], base[stride], base[2 &* stride], base[3 &* stride])
-                UnsafeMutableRawPointer(destination + ox).storeBytes(of: four, as: SIMD4<Float>.self)
-                ox &+= 4
-              }
-              while ox < last {
-                destination[ox] = line[ox &* stride]
-                ox &+= 1
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  let (n, c, h, w, kh, kw, s, p) = g.int32Fields
+  ckernels_im2col_transposed(source, target, n, c, h, w, kh, kw, s, p)
 }
 
 /// Folds a transposed column matrix back into an image, summing overlapping taps (the adjoint of
 /// `im2colTransposed`).
 /// - Parameters:
-///   - columns: `[C·kH·kW, N·outH·outW]`.
+///   - columns: `[C·kH·kW, N·outH·outW]`, used as scratch: **its contents are destroyed**.
 ///   - output: receives `[N, C, H, W]` (overwritten).
 public func col2imTransposed(
-  _ columns: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry,
+  destroying columns: UnsafeMutableBufferPointer<Float>, _ geometry: WindowGeometry,
   into output: UnsafeMutableBufferPointer<Float>
 ) {
   let g = geometry
   precondition(output.count == g.batch * g.channels * g.height * g.width, "col2imTransposed output size")
   precondition(columns.count == g.columnRows * g.columnWidth, "col2imTransposed columns size")
   guard let source = columns.baseAddress, let target = output.baseAddress else { return }
-  target.update(repeating: 0, count: output.count)
-  let outH = g.outputHeight
-  let outW = g.outputWidth
-  let rowLength = g.columnRows
-  let planeSize = g.height * g.width
-  let imageSize = g.channels * planeSize
-  for n in 0..<g.batch {
-    let image = target + n * imageSize
-    for c in 0..<g.channels {
-      let plane = image + c * planeSize
-      for ky in 0..<g.kernelHeight {
-        for kx in 0..<g.kernelWidth {
-          let row = source + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength + n * outH * outW
-          let offset = kx - g.padding
-          let first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride
-          let last = min(outW, (g.width - 1 - offset) / g.stride + 1)
-          if first >= last { continue }
-          for oy in 0..<outH {
-            let y = oy * g.stride - g.padding + ky
-            if y < 0 || y >= g.height { continue }
-            let from = row + oy * outW
-            let line = plane + y * g.width + offset
-            var ox = first
-            while ox < last {
-              line[ox &* g.stride] += from[ox]
-              ox &+= 1
-            }
-          }
-        }
-      }
-    }
+  let (n, c, h, w, kh, kw, s, p) = g.int32Fields
+  ckernels_col2im_transposed(source, target, n, c, h, w, kh, kw, s, p)
+}
+
+extension WindowGeometry {
+  /// The fields as C `int`s, checked to fit.
+  fileprivate var int32Fields: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) {
+    precondition(columnRows <= Int(Int32.max) && columnWidth <= Int(Int32.max), "Window too large: \(self)")
+    return (
+      Int32(batch), Int32(channels), Int32(height), Int32(width), Int32(kernelHeight),
+      Int32(kernelWidth), Int32(stride), Int32(padding)
+    )
   }
 }
