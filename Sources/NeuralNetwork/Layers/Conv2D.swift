@@ -151,11 +151,7 @@ public final class Conv2D: Layer {
             for n in 0..<g.batch {
               let source = (n &* filters &+ f) &* plane
               let target = (f &* g.batch &+ n) &* plane
-              for p in 0..<plane {
-                let value = dy[source &+ p]
-                dr[target &+ p] = value
-                total += value
-              }
+              total += Kernels.copyAndSum(dy.baseAddress! + source, dr.baseAddress! + target, count: plane)
             }
             db[f] += total
           }

@@ -37,4 +37,27 @@ enum Kernels {
       i &+= 1
     }
   }
+
+  /// Copies `count` floats from `source` to `destination` and returns their sum (eight partial
+  /// sums, so the loop vectorises; the order of additions differs from a plain left-to-right sum).
+  static func copyAndSum(
+    _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int
+  ) -> Float {
+    var partial = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i &+ 8 <= count {
+      let v = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(destination + i).storeBytes(of: v, as: SIMD8<Float>.self)
+      partial += v
+      i &+= 8
+    }
+    var total = partial.sum()
+    while i < count {
+      let v = source[i]
+      destination[i] = v
+      total += v
+      i &+= 1
+    }
+    return total
+  }
 }
