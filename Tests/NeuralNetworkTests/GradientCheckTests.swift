@@ -5,14 +5,14 @@ import Testing
 /// Every layer's backward against central differences, for the input and every parameter.
 enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
   case dense, conv, convStridePadding, maxPool, maxPoolPadded, avgPool, avgPoolPadded
-  case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, flatten, sequential
+  case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, flatten, sequential, sequentialConvReLU
 
   var testDescription: String { rawValue }
 
   var inputShape: [Int] {
     switch self {
     case .dense, .relu, .leakyReLU, .sigmoid, .tanh, .batchNormDense: return [4, 5]
-    case .conv, .convStridePadding, .sequential: return [2, 3, 6, 5]
+    case .conv, .convStridePadding, .sequential, .sequentialConvReLU: return [2, 3, 6, 5]
     case .maxPool, .maxPoolPadded, .avgPool, .avgPoolPadded, .batchNormConv, .flatten: return [2, 2, 4, 6]
     }
   }
@@ -42,6 +42,16 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
       return Sequential([
         Conv2D(inputChannels: 3, filters: 2, kernelSize: 3, name: "conv1", using: &rng), Activation.tanh,
         MaxPool2D(kernelSize: 2), Flatten(), Dense(inputSize: 2 * 2 * 1, outputSize: 3, name: "fc1", using: &rng),
+      ])
+    case .sequentialConvReLU:
+      // The ReLU is folded into conv1 (Conv2D.appliesReLU). Biases of ±5 keep every
+      // pre-activation far from the kink, so two filters pass everything and two pass nothing.
+      let conv1 = Conv2D(inputChannels: 3, filters: 4, kernelSize: 3, name: "conv1", using: &rng)
+      conv1.bias.value = Tensor(shape: [4], scalars: [5, -5, 5, -5])
+      return Sequential([
+        conv1, Activation.relu,
+        Conv2D(inputChannels: 4, filters: 3, kernelSize: 2, stride: 2, padding: 1, name: "conv2", using: &rng),
+        Flatten(), Dense(inputSize: 3 * 3 * 2, outputSize: 2, name: "fc1", using: &rng),
       ])
     }
   }

@@ -3,6 +3,40 @@ import Testing
 @testable import NeuralNetwork
 
 @Suite struct LayerBehaviourTests {
+  /// A ReLU after a Conv2D is folded into the convolution by Sequential: outputs and every gradient
+  /// must equal running the two layers one after the other, training and inference alike.
+  @Test func reluFoldedIntoConvolutionMatchesSeparateLayers() {
+    func makeConvolution() -> Conv2D {
+      var rng = SplitMix64(seed: 21)
+      return Conv2D(inputChannels: 3, filters: 5, kernelSize: 3, stride: 2, padding: 1, name: "conv", using: &rng)
+    }
+    let folded = makeConvolution()
+    let network = Sequential([folded, Activation.relu, Flatten()])
+    #expect(folded.appliesReLU)
+    #expect(network.description.contains("ReLU"))
+    let separate = makeConvolution()
+    let relu = Activation.relu
+    #expect(!separate.appliesReLU)
+
+    var rng = SplitMix64(seed: 22)
+    let input = Tensor(shape: [3, 3, 9, 8], scalars: (0..<(3 * 3 * 9 * 8)).map { _ in rng.nextUniform() - 0.5 })
+    let expected = relu.forward(separate.forward(input, training: true), training: true)
+    let output = network.forward(input, training: true)
+    #expect(output.scalars == expected.scalars)
+    #expect(output.scalars.contains(0) && output.scalars.contains { $0 > 0 })
+    #expect(network(input).scalars == expected.scalars)
+
+    let upstream = Tensor(shape: expected.shape, scalars: (0..<expected.count).map { _ in rng.nextUniform() - 0.5 })
+    let expectedInputGradient = separate.backward(relu.backward(upstream))
+    let inputGradient = network.backward(Tensor(shape: output.shape, scalars: upstream.scalars))
+    func close(_ a: Tensor, _ b: Tensor) -> Bool {
+      a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
+    }
+    #expect(close(inputGradient, expectedInputGradient))
+    #expect(close(folded.weight.gradient, separate.weight.gradient))
+    #expect(close(folded.bias.gradient, separate.bias.gradient))
+  }
+
   /// Double DQN runs inference between a training forward and backward: that must not change the gradient.
   @Test func inferenceBetweenForwardAndBackwardLeavesGradientsAlone() {
     func gradients(interleaveInference: Bool) -> [Tensor] {

@@ -17,6 +17,11 @@ public final class Conv2D: Layer {
   public let weight: Parameter
   public let bias: Parameter
   public var computesInputGradient = true
+  /// True when a `Sequential` found a ReLU right after this layer and folded it in: the forward
+  /// applies max(·, 0) while adding the bias (one pass over the output instead of two) and the
+  /// backward masks the incoming gradient by the output's sign; the `Sequential` then skips the
+  /// ReLU layer. Calling that ReLU on this output anyway changes nothing (ReLU is idempotent).
+  public internal(set) var appliesReLU = false
 
   private var geometry: WindowGeometry?
   private var trainingColumns = Tensor.empty
@@ -112,8 +117,9 @@ public final class Conv2D: Layer {
         }
       }
     }
-    // [F, N, P] → [N, F, P], adding the bias on the way.
+    // [F, N, P] → [N, F, P], adding the bias (and applying a folded ReLU) on the way.
     let plane = g.outputHeight * g.outputWidth
+    let appliesReLU = appliesReLU
     output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
     rowsOutput.withUnsafeBufferPointer { y in
       bias.value.withUnsafeBufferPointer { b in
@@ -123,7 +129,11 @@ public final class Conv2D: Layer {
               let target = (n &* filters &+ f) &* plane
               let source = (f &* g.batch &+ n) &* plane
               let bf = b[f]
-              for p in 0..<plane { out[target &+ p] = y[source &+ p] + bf }
+              if appliesReLU {
+                for p in 0..<plane { out[target &+ p] = max(y[source &+ p] + bf, 0) }
+              } else {
+                for p in 0..<plane { out[target &+ p] = y[source &+ p] + bf }
+              }
             }
           }
         }
@@ -141,19 +151,28 @@ public final class Conv2D: Layer {
       outputGradient.shape == [g.batch, filters, g.outputHeight, g.outputWidth],
       "\(name).backward got \(outputGradient.shape)")
     let rows = g.columnRows
-    // [N, F, P] → [F, N, P]; the bias gradient is each filter's sum.
+    // [N, F, P] → [F, N, P] (masked by a folded ReLU's output); the bias gradient is each
+    // filter's sum.
     rowsGradient.resize(to: [filters, rows])
+    let appliesReLU = appliesReLU
     outputGradient.withUnsafeBufferPointer { dy in
-      rowsGradient.withUnsafeMutableBufferPointer { dr in
-        bias.gradient.withUnsafeMutableBufferPointer { db in
-          for f in 0..<filters {
-            var total: Float = 0
-            for n in 0..<g.batch {
-              let source = (n &* filters &+ f) &* plane
-              let target = (f &* g.batch &+ n) &* plane
-              total += Kernels.copyAndSum(dy.baseAddress! + source, dr.baseAddress! + target, count: plane)
+      trainingOutput.withUnsafeBufferPointer { y in
+        rowsGradient.withUnsafeMutableBufferPointer { dr in
+          bias.gradient.withUnsafeMutableBufferPointer { db in
+            for f in 0..<filters {
+              var total: Float = 0
+              for n in 0..<g.batch {
+                let source = (n &* filters &+ f) &* plane
+                let target = (f &* g.batch &+ n) &* plane
+                if appliesReLU {
+                  total += Kernels.copyMaskedAndSum(
+                    dy.baseAddress! + source, mask: y.baseAddress! + source, dr.baseAddress! + target, count: plane)
+                } else {
+                  total += Kernels.copyAndSum(dy.baseAddress! + source, dr.baseAddress! + target, count: plane)
+                }
+              }
+              db[f] += total
             }
-            db[f] += total
           }
         }
       }

@@ -7,12 +7,27 @@ public final class Sequential: Layer {
 
   /// - Parameter computesInputGradient: false for a whole network, whose input needs no gradient
   ///   (saves the first layer's col2im and one matrix product).
+  /// What `forward` and `backward` run: `layers`, less each ReLU that directly follows a `Conv2D`
+  /// (the convolution applies it while adding its bias; see `Conv2D.appliesReLU`).
+  private let schedule: [Layer]
+
   public init(_ layers: [Layer], computesInputGradient: Bool = true) {
     precondition(!layers.isEmpty, "Sequential needs at least one layer")
     self.layers = layers
     self.computesInputGradient = computesInputGradient
     for layer in layers.dropFirst() { layer.computesInputGradient = true }
     layers.first?.computesInputGradient = computesInputGradient
+    var schedule: [Layer] = []
+    for layer in layers {
+      if let activation = layer as? Activation, activation.kind == .relu,
+        let convolution = schedule.last as? Conv2D, !convolution.appliesReLU
+      {
+        convolution.appliesReLU = true
+        continue
+      }
+      schedule.append(layer)
+    }
+    self.schedule = schedule
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -24,13 +39,13 @@ public final class Sequential: Layer {
 
   public func forward(_ input: Tensor, training: Bool) -> Tensor {
     var activation = input
-    for layer in layers { activation = layer.forward(activation, training: training) }
+    for layer in schedule { activation = layer.forward(activation, training: training) }
     return activation
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     var gradient = outputGradient
-    for layer in layers.reversed() { gradient = layer.backward(gradient) }
+    for layer in schedule.reversed() { gradient = layer.backward(gradient) }
     return gradient
   }
 

@@ -60,4 +60,31 @@ enum Kernels {
     }
     return total
   }
+
+  /// `destination[i] = mask[i] > 0 ? source[i] : 0` (a ReLU's backward from its output) over
+  /// `count` floats, returning the sum of what it wrote (eight partial sums, as `copyAndSum`).
+  static func copyMaskedAndSum(
+    _ source: UnsafePointer<Float>, mask: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>,
+    count: Int
+  ) -> Float {
+    let zero = SIMD8<Float>(repeating: 0)
+    var partial = zero
+    var i = 0
+    while i &+ 8 <= count {
+      let v = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+      let m = UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD8<Float>.self)
+      let kept = zero.replacing(with: v, where: m .> zero)
+      UnsafeMutableRawPointer(destination + i).storeBytes(of: kept, as: SIMD8<Float>.self)
+      partial += kept
+      i &+= 8
+    }
+    var total = partial.sum()
+    while i < count {
+      let kept = mask[i] > 0 ? source[i] : 0
+      destination[i] = kept
+      total += kept
+      i &+= 1
+    }
+    return total
+  }
 }
