@@ -3,6 +3,29 @@ import Testing
 @testable import NeuralNetwork
 
 @Suite struct LayerBehaviourTests {
+  /// Conv2D multiplies a single sample straight into its output: each sample alone must give the
+  /// same output as in a batch, with and without a folded ReLU, in inference and training.
+  @Test(arguments: [false, true])
+  func convolutionOfOneSampleMatchesItsRowInABatch(foldedReLU: Bool) {
+    var rng = SplitMix64(seed: 23)
+    let convolution = Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, stride: 2, padding: 1, name: "conv", using: &rng)
+    convolution.bias.value = Tensor(shape: [3], scalars: [0.3, -0.2, 0.1])
+    let network = Sequential(foldedReLU ? [convolution, Activation.relu] : [convolution])
+    #expect(convolution.appliesReLU == foldedReLU)
+    let batch = Tensor(shape: [3, 2, 7, 6], scalars: (0..<(3 * 2 * 7 * 6)).map { _ in rng.nextUniform() - 0.5 })
+    let together = network(batch)
+    let perSample = together.count / 3
+    for training in [false, true] {
+      for n in 0..<3 {
+        let sample = Tensor(shape: [1, 2, 7, 6], scalars: Array(batch.scalars[(n * 84)..<((n + 1) * 84)]))
+        let alone = network.forward(sample, training: training)
+        let row = together.scalars[(n * perSample)..<((n + 1) * perSample)]
+        #expect(alone.count == perSample)
+        #expect(zip(alone.scalars, row).allSatisfy { abs($0 - $1) <= 1e-6 })
+      }
+    }
+  }
+
   /// A ReLU after a Conv2D is folded into the convolution by Sequential: outputs and every gradient
   /// must equal running the two layers one after the other, training and inference alike.
   @Test func reluFoldedIntoConvolutionMatchesSeparateLayers() {

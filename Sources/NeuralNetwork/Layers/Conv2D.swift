@@ -108,6 +108,27 @@ public final class Conv2D: Layer {
     }
     let rows = g.columnRows
     let filters = filters
+    let plane = g.outputHeight * g.outputWidth
+    let appliesReLU = appliesReLU
+    output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
+    if g.batch == 1 {
+      // [F, P] is already [1, F, P]: multiply straight into the output, then add the bias in place.
+      columns.withUnsafeBufferPointer { col in
+        weight.value.withUnsafeBufferPointer { w in
+          output.withUnsafeMutableBufferPointer { y in
+            BLAS.gemm(w, col, y, m: filters, n: rows, k: g.columnWidth)
+          }
+        }
+      }
+      bias.value.withUnsafeBufferPointer { b in
+        output.withUnsafeMutableBufferPointer { out in
+          for f in 0..<filters {
+            Self.addBias(b[f], from: out.baseAddress! + f &* plane, to: out.baseAddress! + f &* plane, count: plane, relu: appliesReLU)
+          }
+        }
+      }
+      return
+    }
     // [F, C·kH·kW] · [C·kH·kW, N·outH·outW] → [F, N, outH·outW]
     rowsOutput.resize(to: [filters, rows])
     columns.withUnsafeBufferPointer { col in
@@ -118,9 +139,6 @@ public final class Conv2D: Layer {
       }
     }
     // [F, N, P] → [N, F, P], adding the bias (and applying a folded ReLU) on the way.
-    let plane = g.outputHeight * g.outputWidth
-    let appliesReLU = appliesReLU
-    output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
     rowsOutput.withUnsafeBufferPointer { y in
       bias.value.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { out in
@@ -128,16 +146,23 @@ public final class Conv2D: Layer {
             for f in 0..<filters {
               let target = (n &* filters &+ f) &* plane
               let source = (f &* g.batch &+ n) &* plane
-              let bf = b[f]
-              if appliesReLU {
-                for p in 0..<plane { out[target &+ p] = max(y[source &+ p] + bf, 0) }
-              } else {
-                for p in 0..<plane { out[target &+ p] = y[source &+ p] + bf }
-              }
+              Self.addBias(b[f], from: y.baseAddress! + source, to: out.baseAddress! + target, count: plane, relu: appliesReLU)
             }
           }
         }
       }
+    }
+  }
+
+  /// `to[p] = from[p] + bias`, or `max(from[p] + bias, 0)` with `relu`; `from` may equal `to`.
+  @inline(__always)
+  private static func addBias(
+    _ bias: Float, from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, count: Int, relu: Bool
+  ) {
+    if relu {
+      for p in 0..<count { to[p] = max(from[p] + bias, 0) }
+    } else {
+      for p in 0..<count { to[p] = from[p] + bias }
     }
   }
 
