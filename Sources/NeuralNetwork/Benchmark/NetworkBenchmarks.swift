@@ -55,9 +55,14 @@ public enum NetworkBenchmarks {
 
   /// Matrix-product FLOPs of one forward of `network` on a batch of `batch` samples of `inputShape`.
   public static func forwardFlops(_ network: Sequential, inputShape: [Int], batch: Int) -> Double {
+    forwardFlops(network.layers, inputShape: inputShape, batch: batch)
+  }
+
+  /// Matrix-product FLOPs of running `layers` one after another.
+  static func forwardFlops(_ layers: [Layer], inputShape: [Int], batch: Int) -> Double {
     var shape = inputShape
     var total = 0.0
-    for layer in network.layers {
+    for layer in layers {
       let next = layer.outputShape(for: shape)
       if let conv = layer as? Conv2D {
         total += 2 * Double(batch * next[1] * next[2]) * Double(conv.filters) * Double(conv.inputChannels * conv.kernelHeight * conv.kernelWidth)
@@ -106,7 +111,7 @@ public enum NetworkBenchmarks {
     let forward = forwardFlops(network, inputShape: inputShape, batch: batchSize)
     // Target forward + online forward + backward (weight gradients ≈ forward; input gradients ≈
     // forward minus the first layer's, which is skipped).
-    let firstLayer = forwardFlops(Sequential([network.layers[0]]), inputShape: inputShape, batch: batchSize)
+    let firstLayer = forwardFlops([network.layers[0]], inputShape: inputShape, batch: batchSize)
     return BenchmarkFigure(name: name, timing: timing, flops: 4 * forward - firstLayer)
   }
 
@@ -134,7 +139,7 @@ public enum NetworkBenchmarks {
     let labels = (0..<100).map { _ in rng.nextInt(below: 10) }
     let timing = TimingStatistics.measure(warmup: warmup, runs: runs) { trainer.step(images, labels: labels) }
     let forward = forwardFlops(network, inputShape: [1, 28, 28], batch: 100)
-    let firstLayer = forwardFlops(Sequential([network.layers[0]]), inputShape: [1, 28, 28], batch: 100)
+    let firstLayer = forwardFlops([network.layers[0]], inputShape: [1, 28, 28], batch: 100)
     return BenchmarkFigure(name: "supervised-simple-cnn", timing: timing, flops: 3 * forward - firstLayer)
   }
 

@@ -18,12 +18,18 @@ public final class Sequential: Layer {
     for layer in layers.dropFirst() { layer.computesInputGradient = true }
     layers.first?.computesInputGradient = computesInputGradient
     var schedule: [Layer] = []
-    for layer in layers {
+    for (index, layer) in layers.enumerated() {
       if let activation = layer as? Activation, activation.kind == .relu,
         let convolution = schedule.last as? Conv2D, !convolution.appliesReLU
       {
         convolution.appliesReLU = true
         continue
+      }
+      if let convolution = layer as? Conv2D, convolution.appliesReLU {
+        let next = index + 1 < layers.count ? layers[index + 1] as? Activation : nil
+        precondition(
+          next?.kind == .relu,
+          "\(convolution.name) already has a ReLU folded in by another Sequential; build a new Conv2D for this one")
       }
       schedule.append(layer)
     }
