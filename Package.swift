@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "GridGames", targets: ["GridGames"]),
     .library(name: "DQN", targets: ["DQN"]),
     .library(name: "Viewer", targets: ["Viewer"]),
+    .library(name: "FileIO", targets: ["FileIO"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,10 +22,11 @@ let package = Package(
     .systemLibrary(name: "CSDL2Extras", providers: [.apt(["libsdl2-ttf-dev", "libsdl2-image-dev"])]),
     .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
     .target(name: "CShims"),
+    .target(name: "FileIO"),
     .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
     .target(
       name: "NeuralNetwork",
-      dependencies: ["COpenBLAS", "CZlib", "CKernels"]
+      dependencies: ["COpenBLAS", "CZlib", "CKernels", "FileIO"]
     ),
     .target(
       name: "GridGames",
@@ -32,19 +34,20 @@ let package = Package(
     ),
     .target(
       name: "DQN",
-      dependencies: ["NeuralNetwork", "GridGames", "Yams"]
+      dependencies: ["NeuralNetwork", "GridGames", "FileIO", "Yams"]
     ),
     .target(
       name: "Viewer",
-      dependencies: ["CSDL2", "CSDL2Extras", "CGIF", "GridGames", "DQN", "NeuralNetwork"]
+      dependencies: ["CSDL2", "CSDL2Extras", "CGIF", "GridGames", "DQN", "NeuralNetwork", "FileIO"]
     ),
     .executableTarget(
       name: "DQNCommand",
       dependencies: [
-        "NeuralNetwork", "GridGames", "DQN", "Viewer", "CShims",
+        "NeuralNetwork", "GridGames", "DQN", "Viewer", "CShims", "FileIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Reads and writes the safetensors format (https://github.com/huggingface/safetensors), the
@@ -110,24 +111,6 @@ public enum SafeTensors {
       }
     }
     return result + "\""
-  }
-}
-
-/// Writes files so an interrupted write never leaves a half-written file in place.
-public enum AtomicFile {
-  /// Writes `data` to a temporary file beside `url`, then renames it over `url`.
-  public static func write(_ data: Data, to url: URL) throws {
-    let directory = url.deletingLastPathComponent()
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do {
-      try data.write(to: temporary)
-      if rename(temporary.path, url.path) != 0 {
-        throw CocoaError(.fileWriteUnknown)
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw CheckpointError.unwritable(file: url.path, detail: "\(error.localizedDescription)")
-    }
   }
 }
 

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// The book's supervised networks, rebuilt from a `ModelDescription`.
