@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "DQN", targets: ["DQN"]),
     .library(name: "Viewer", targets: ["Viewer"]),
     .library(name: "FileIO", targets: ["FileIO"]),
+    .library(name: "TensorBoard", targets: ["TensorBoard"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +24,7 @@ let package = Package(
     .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
     .target(name: "CShims"),
     .target(name: "FileIO"),
+    .target(name: "TensorBoard", dependencies: ["FileIO", "CZlib"]),
     .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
     .target(
       name: "NeuralNetwork",
@@ -48,6 +50,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
+    .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),
