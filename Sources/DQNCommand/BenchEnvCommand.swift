@@ -7,7 +7,7 @@ struct BenchEnvCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "env",
     abstract: "Environment steps/s with random actions (frames rendered through SDL2 every step).",
-    discussion: "Compare with ../shared/bench/minatar_sps.py, the reference minatar package (it renders nothing).")
+    discussion: "Compare with scripts/reference/minatar_sps.py, the reference minatar package (it renders nothing).")
 
   @Option(help: "Only this environment (name or .yaml path); default: every file in Environments/.")
   var env: String?

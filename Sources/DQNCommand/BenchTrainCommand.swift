@@ -10,10 +10,10 @@ struct BenchTrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Time the whole DQN loop (env step with pixels, replay insert, ε-greedy action, learning).",
     discussion: """
-      Runs the settings of shared/bench/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32,
+      Runs the settings of scripts/reference/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32,
       learning starts 1000, target copy every 1000 steps, Adam 1e-4) once with one update every 4
       steps and once with one update per step (MinAtar's recipe). Compare with
-      `python torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
+      `python scripts/reference/torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
       """)
 
   @Option(help: "Environment: a name in Environments/ or a path to a .yaml file (default breakout).")

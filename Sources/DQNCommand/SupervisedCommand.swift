@@ -54,7 +54,7 @@ struct SupervisedTrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a classifier, print one progress line per epoch, and save it.",
     discussion: """
-      Example: dqn supervised train --data ../shared/data/mnist-4k --model simple-cnn --epochs 20 --augment --seed 1
+      Example: dqn supervised train --data Datasets/mnist-4k --model simple-cnn --epochs 20 --augment --seed 1
       The model folder holds model.json (the architecture) and weights.safetensors.
       """
   )

@@ -3,8 +3,8 @@ import Testing
 
 @testable import DQNCommand
 
-/// The digits CSV in ../shared/data.
-private let digits = repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/data/digits/digits.csv.gz").path
+/// The digits CSV in the repository's Datasets/.
+private let digits = repositoryRoot().appendingPathComponent("Datasets/digits/digits.csv.gz").path
 
 @Suite struct SupervisedCommandTests {
   @Test func parsesTrainOptions() throws {
@@ -77,7 +77,7 @@ private let digits = repositoryRoot().deletingLastPathComponent().appendingPathC
     defer { try? FileManager.default.removeItem(at: directory) }
     let model = directory.appendingPathComponent("model").path
     _ = try runDQN(["supervised", "train", "--data", digits, "--model", "mlp", "--epochs", "1", "--out", model])
-    let mnist = repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/data/mnist-4k").path
+    let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k").path
     let result = try runDQN(["supervised", "eval", "--model", model, "--data", mnist])
     #expect(result.status != 0)
     #expect(result.stderr.contains("expects images of shape [1, 8, 8]"), "\(result.stderr)")

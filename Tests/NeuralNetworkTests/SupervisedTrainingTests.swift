@@ -6,7 +6,7 @@ import Testing
 @Suite struct SupervisedTrainingTests {
   /// simple-cnn on the 8×8 UCI digits reaches high held-out accuracy in a few epochs.
   @Test func simpleCNNLearnsDigits() throws {
-    let data = try Dataset.load(sharedData("digits/digits.csv.gz"))
+    let data = try Dataset.load(datasetPath("digits/digits.csv.gz"))
     var rng = SplitMix64(seed: 3)
     let (train, validation) = data.split(validationFraction: 0.2, using: &rng)
     let description = ModelDescription(preset: .simpleCNN, inputShape: train.sampleShape, classes: 10, seed: 3)
@@ -52,7 +52,7 @@ import Testing
   }
 
   @Test func randomSearchRanksTrialsOnValidation() throws {
-    let data = try Dataset.load(sharedData("digits/digits.csv.gz"))
+    let data = try Dataset.load(datasetPath("digits/digits.csv.gz"))
     var rng = SplitMix64(seed: 5)
     let (train, validation) = data.split(validationFraction: 0.2, using: &rng)
     let search = RandomSearch(learningRateRange: 1e-5...1e-2, trials: 3, epochs: 1, preset: .mlp, seed: 5)
