@@ -48,7 +48,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
-    .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
+    .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),
     .testTarget(name: "ViewerTests", dependencies: ["Viewer"]),
