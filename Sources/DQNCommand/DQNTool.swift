@@ -25,15 +25,20 @@ struct DQNTool: ParsableCommand {
 
   /// Parses the command line and runs the command, with OpenBLAS on one thread (the fastest for
   /// these small matrices on two cores, and bit-exact from run to run) unless the command keeps
-  /// OpenBLAS's own setting.
+  /// OpenBLAS's own setting. This is the only place a command sets it.
   static func main() {
     cshims_line_buffer_stdout()
     do {
       var command = try parseAsRoot()
-      if !(command is KeepsOpenBLASThreadCount) { BLAS.setThreadCount(1) }
+      setBLASThreads(for: command)
       try command.run()
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// Sets OpenBLAS to one thread unless `command` is `KeepsOpenBLASThreadCount`.
+  static func setBLASThreads(for command: ParsableCommand) {
+    if !(command is KeepsOpenBLASThreadCount) { BLAS.setThreadCount(1) }
   }
 }
