@@ -51,7 +51,7 @@ let package = Package(
     ),
     .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
     .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
+    .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),
     .testTarget(name: "ViewerTests", dependencies: ["Viewer"]),

@@ -7,13 +7,12 @@ struct BenchEnvCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "env",
     abstract: "Environment steps/s with random actions (frames rendered through SDL2 every step).",
-    discussion: "Compare with ../shared/bench/minatar_sps.py, the reference minatar package (it renders nothing).")
+    discussion: "Compare with scripts/reference/minatar_sps.py, the reference minatar package (it renders nothing).")
 
   @Option(help: "Only this environment (name or .yaml path); default: every file in Environments/.")
   var env: String?
 
-  @Flag(help: "Print one JSON object per figure.")
-  var json = false
+  @OptionGroup var output: JSONOutputOption
 
   @Option(help: "Environment steps per timed run (default 100000).")
   var steps = 100_000
@@ -35,7 +34,7 @@ struct BenchEnvCommand: ParsableCommand {
   func run() throws {
     let definitions: [EnvironmentDefinition]
     if let env {
-      definitions = [try EnvironmentDefinition.resolve(env, searchDirectory: environments.url)]
+      definitions = [try environments.resolve(env)]
     } else {
       definitions = try EnvironmentCatalog.definitions(in: environments.url)
     }
@@ -50,7 +49,7 @@ struct BenchEnvCommand: ParsableCommand {
 
   private func report(_ result: EnvironmentBenchmark.Result) {
     let stats = result.stepsPerSecond
-    if json {
+    if output.json {
       let shape = result.frameShape
       print("""
         {"bench":"env","env":"\(result.environment)","game":"\(result.game)","vector":\(result.vectorCount),\

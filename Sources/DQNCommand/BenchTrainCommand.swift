@@ -10,10 +10,10 @@ struct BenchTrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Time the whole DQN loop (env step with pixels, replay insert, ε-greedy action, learning).",
     discussion: """
-      Runs the settings of shared/bench/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32,
+      Runs the settings of scripts/reference/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32,
       learning starts 1000, target copy every 1000 steps, Adam 1e-4) once with one update every 4
       steps and once with one update per step (MinAtar's recipe). Compare with
-      `python torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
+      `python scripts/reference/torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
       """)
 
   @Option(help: "Environment: a name in Environments/ or a path to a .yaml file (default breakout).")
@@ -28,8 +28,9 @@ struct BenchTrainCommand: ParsableCommand {
   @Option(help: "Also fill a replay ring of this many 84×84 frames and report its resident memory (default 0: skip).")
   var replayFrames = 0
 
-  @Flag(help: "Print one JSON object per figure.")
-  var json = false
+  @OptionGroup var environments: EnvironmentDirectoryOption
+
+  @OptionGroup var output: JSONOutputOption
 
   func validate() throws {
     guard steps > 1_000 else { throw ValidationError("--steps must be above the 1000 learning-start steps, got \(steps)") }
@@ -37,13 +38,12 @@ struct BenchTrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    BLAS.setThreadCount(1)
-    let definition = try EnvironmentDefinition.resolve(env, searchDirectory: EnvironmentCatalog.defaultEnvironmentsDirectory())
-    if !json { print("OpenBLAS \(BLAS.configuration), \(BLAS.threadCount) thread(s); \(steps) steps on \(definition.name)") }
+    let definition = try environments.resolve(env)
+    if !output.json { print("OpenBLAS \(BLAS.configuration), \(BLAS.threadCount) thread(s); \(steps) steps on \(definition.name)") }
     for frequency in [4, 1] {
       let preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
       let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed)
-      print(json ? figure.json : figure.line)
+      print(output.json ? figure.json : figure.line)
     }
     if replayFrames > 0 {
       let shape = FrameShape(height: 84, width: 84, channels: 1)
@@ -51,7 +51,7 @@ struct BenchTrainCommand: ParsableCommand {
         throw CommandError("cannot read /proc/self/statm to measure resident memory")
       }
       let overhead = Double(resident - expected) / Double(expected) * 100
-      if json {
+      if output.json {
         print(String(format: "{\"name\":\"replay-memory\",\"frames\":%d,\"resident_bytes\":%d,\"expected_bytes\":%d,\"overhead_percent\":%.3f}", replayFrames, resident, expected, overhead))
       } else {
         print(String(format: "replay of %d 84×84 frames: %.1f MB resident, frames + fields %.1f MB (%+.2f%%)", replayFrames, Double(resident) / 1e6, Double(expected) / 1e6, overhead))

@@ -11,17 +11,6 @@ struct EnvsCommand: ParsableCommand {
     defaultSubcommand: EnvsListCommand.self)
 }
 
-/// Where environment files are looked up.
-struct EnvironmentDirectoryOption: ParsableArguments {
-  @Option(name: .customLong("environments"),
-          help: "Directory of NAME.yaml environment files (default: ./Environments, else the one above the dqn executable).")
-  var directory: String?
-
-  var url: URL {
-    directory.map { URL(fileURLWithPath: $0) } ?? EnvironmentCatalog.defaultEnvironmentsDirectory()
-  }
-}
-
 struct EnvsListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",
@@ -62,7 +51,7 @@ struct EnvsShowCommand: ParsableCommand {
   @OptionGroup var environments: EnvironmentDirectoryOption
 
   func run() throws {
-    let definition = try EnvironmentDefinition.resolve(name, searchDirectory: environments.url)
+    let definition = try environments.resolve(name)
     print(try definition.yaml(), terminator: "")
   }
 }

@@ -14,8 +14,7 @@ struct PlayCommand: ParsableCommand {
       With no key down the game's idle action (noop/stay) is taken at each step.
       """)
 
-  @Option(help: "Environment: a name in Environments/ (catch, maze, snake, breakout, …) or a .yaml path.")
-  var env: String
+  @OptionGroup var environment: EnvironmentOption
 
   @Option(help: "Save what you play as a replay file (e.g. Replays/me.replay).")
   var record: String?
@@ -23,8 +22,7 @@ struct PlayCommand: ParsableCommand {
   @Option(help: "Game steps per second (default 6; +/− change it while playing).")
   var fps: Double = 6
 
-  @Option(help: "Screen pixels per game pixel (default: the game about 480 pixels tall).")
-  var scale: Int?
+  @OptionGroup var display: DisplayScaleOption
 
   @Option(help: "Seed of the episodes (default: 0).")
   var seed: UInt64 = 0
@@ -36,13 +34,11 @@ struct PlayCommand: ParsableCommand {
 
   func validate() throws {
     guard fps > 0 && fps <= 240 else { throw ValidationError("--fps must be in (0, 240], got \(fps)") }
-    if let scale, !(1...64).contains(scale) { throw ValidationError("--scale must be in 1...64, got \(scale)") }
     if let episodes, episodes <= 0 { throw ValidationError("--episodes must be positive, got \(episodes)") }
-    try harness.validate()
   }
 
   func run() throws {
-    let definition = try resolveEnvironment(env)
+    let definition = try environment.definition()
     let source = HumanActionSource(actionNames: definition.actionNames, seed: seed)
     let recordURL = record.map { URL(fileURLWithPath: $0) }
     if let recordURL { try checkWritable(recordURL) }
@@ -53,7 +49,7 @@ struct PlayCommand: ParsableCommand {
     session.onEpisodeEnd = printEpisode
     var settings = WindowPlayback.Settings(
       title: "dqn play — \(definition.name)",
-      scale: scale ?? PlaybackView.defaultScale(frameHeight: session.displayFrame.height),
+      scale: display.pixels(frameHeight: session.displayFrame.height),
       keyMapLines: source.keyMapLines, episodeTotal: episodes)
     try harness.apply(to: &settings)
     try WindowPlayback.run(session, settings: settings)

@@ -14,8 +14,7 @@ struct TraceCommand: ParsableCommand {
       Stops at the end of the episode.
       """)
 
-  @Option(help: "Environment name (Environments/NAME.yaml) or path to a .yaml file.")
-  var env: String
+  @OptionGroup var environment: EnvironmentOption
 
   @Option(help: "Seed of the episode (default 0).")
   var seed: UInt64 = 0
@@ -28,8 +27,6 @@ struct TraceCommand: ParsableCommand {
 
   @Option(help: "Play N uniformly random actions (drawn from a generator seeded by --seed).")
   var random: Int?
-
-  @OptionGroup var environments: EnvironmentDirectoryOption
 
   func validate() throws {
     let sources = [actions != nil, actionsFile != nil, random != nil].filter { $0 }.count
@@ -51,8 +48,7 @@ struct TraceCommand: ParsableCommand {
   }
 
   func run() throws {
-    let definition = try EnvironmentDefinition.resolve(env, searchDirectory: environments.url)
-    var environment = try definition.makeEnvironment()
+    var game = try environment.definition().makeEnvironment()
     let list: [Int]
     if let actions {
       list = try Self.parseActions(actions, source: "--actions")
@@ -66,9 +62,9 @@ struct TraceCommand: ParsableCommand {
       list = try Self.parseActions(text, source: actionsFile)
     } else {
       var generator = RandomState(key: [UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32), 0x7ACE])
-      let count = environment.actionSpace.count
+      let count = game.actionSpace.count
       list = (0..<(random ?? 0)).map { _ in generator.randomInteger(below: count) }
     }
-    try environment.trace(seed: seed, actions: list) { step in print(step.jsonLine) }
+    try game.trace(seed: seed, actions: list) { step in print(step.jsonLine) }
   }
 }

@@ -3,7 +3,6 @@ import CShims
 import DQN
 import Foundation
 import GridGames
-import NeuralNetwork
 
 /// `dqn train`: train a DQN agent on an environment, or continue a run.
 struct TrainCommand: ParsableCommand {
@@ -39,8 +38,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Continue the run in this folder (with --steps N for the new total).")
   var resume: String?
 
-  @Option(name: .customLong("environments"), help: "Directory of environment files (default: ./Environments).")
-  var environmentsDirectory: String?
+  @OptionGroup var environments: EnvironmentDirectoryOption
 
   @Flag(help: "Print only the final summary.")
   var quiet = false
@@ -54,7 +52,6 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    BLAS.setThreadCount(1)
     let trainer: Trainer
     let totalSteps: Int
     if let resume {
@@ -65,10 +62,7 @@ struct TrainCommand: ParsableCommand {
       }
       if !quiet { print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)") }
     } else {
-      let environments = environmentsDirectory.map { URL(fileURLWithPath: $0) }
-        ?? EnvironmentCatalog.defaultEnvironmentsDirectory()
-      let name = env ?? ""
-      let definition = try EnvironmentDefinition.resolve(name, searchDirectory: environments)
+      let definition = try environments.resolve(env ?? "")
       var preset = try AgentPreset.resolve(agent ?? definition.name, searchDirectory: AgentPreset.defaultAgentsDirectory())
       try preset.apply(overrides: overrides)
       totalSteps = steps ?? preset.steps
@@ -100,58 +94,5 @@ struct TrainCommand: ParsableCommand {
     formatter.locale = Locale(identifier: "en_US_POSIX")
     return AgentPreset.defaultAgentsDirectory().appendingPathComponent("runs")
       .appendingPathComponent("\(name)-\(formatter.string(from: Date()))")
-  }
-}
-
-/// Turns training events into a live line on a terminal, or a plain line every few seconds.
-struct ProgressReporter {
-  let quiet: Bool
-  private let isTerminal = Console.isTerminal
-  private var lastPrint = ContinuousClock.now
-  private var printedLive = false
-
-  init(quiet: Bool) { self.quiet = quiet }
-
-  mutating func handle(_ event: TrainingEvent) {
-    guard !quiet else { return }
-    switch event {
-    case .progress(let progress):
-      let now = ContinuousClock.now
-      let interval: Duration = isTerminal ? .milliseconds(250) : .seconds(5)
-      guard now - lastPrint >= interval else { return }
-      lastPrint = now
-      Console.progress(Self.line(progress))
-      printedLive = isTerminal
-    case .evaluation(let step, let result, let isBest):
-      if printedLive { Console.endProgress() }
-      printedLive = false
-      print("eval at step \(step): \(result.summaryLine)\(isBest ? " (best so far)" : "")")
-    case .episode, .checkpoint:
-      break
-    }
-  }
-
-  func finish() {
-    if printedLive { Console.endProgress() }
-  }
-
-  static func line(_ progress: TrainingProgress) -> String {
-    var parts = [
-      "step \(progress.step)/\(progress.totalSteps)",
-      String(format: "%.0f steps/s", progress.stepsPerSecond),
-      "episodes \(progress.episodes)",
-      "return(100) " + (progress.meanReturn.map { String(format: "%.2f", $0) } ?? "-"),
-      String(format: "ε %.3f", progress.epsilon),
-      "loss " + (progress.loss.map { String(format: "%.4f", $0) } ?? "-"),
-    ]
-    if let remaining = progress.secondsRemaining { parts.append("ETA \(formatDuration(remaining))") }
-    return parts.joined(separator: "  ")
-  }
-
-  static func formatDuration(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
-    if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", (total % 3600) / 60))m" }
-    if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
-    return "\(total)s"
   }
 }

@@ -5,7 +5,9 @@ import Testing
 @Suite struct EvalCommandTests {
   @Test func parsesOptions() throws {
     let command = try EvalCommand.parse(["--agent", "Agents/trained/catch", "--episodes", "10", "--epsilon", "0", "--seed", "3"])
-    #expect(command.agent == "Agents/trained/catch" && command.episodes == 10 && command.epsilon == 0 && command.seed == 3)
+    #expect(command.trained.agent == "Agents/trained/catch" && command.count.episodes == 10)
+    #expect(command.trained.epsilon == 0 && command.trained.seed == 3 && command.trained.weights == nil)
+    #expect(try EvalCommand.parse(["--agent", "x"]).count.episodes == 100)
     #expect(throws: (any Error).self) { try EvalCommand.parse(["--agent", "x", "--episodes", "0"]) }
     #expect(throws: (any Error).self) { try EvalCommand.parse(["--agent", "x", "--epsilon", "2"]) }
   }

@@ -3,8 +3,8 @@ import Testing
 
 @testable import DQNCommand
 
-/// The digits CSV in ../shared/data.
-private let digits = repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/data/digits/digits.csv.gz").path
+/// The digits CSV in the repository's Datasets/.
+private let digits = repositoryRoot().appendingPathComponent("Datasets/digits/digits.csv.gz").path
 
 @Suite struct SupervisedCommandTests {
   @Test func parsesTrainOptions() throws {
@@ -77,7 +77,7 @@ private let digits = repositoryRoot().deletingLastPathComponent().appendingPathC
     defer { try? FileManager.default.removeItem(at: directory) }
     let model = directory.appendingPathComponent("model").path
     _ = try runDQN(["supervised", "train", "--data", digits, "--model", "mlp", "--epochs", "1", "--out", model])
-    let mnist = repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/data/mnist-4k").path
+    let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k").path
     let result = try runDQN(["supervised", "eval", "--model", model, "--data", mnist])
     #expect(result.status != 0)
     #expect(result.stderr.contains("expects images of shape [1, 8, 8]"), "\(result.stderr)")
@@ -88,21 +88,6 @@ private let digits = repositoryRoot().deletingLastPathComponent().appendingPathC
     #expect(result.status == 0)
     for option in ["--data", "--model", "--epochs", "--batch-size", "--optimizer", "--learning-rate", "--weight-decay", "--dropout", "--augment", "--validation-fraction", "--seed", "--out"] {
       #expect(result.stdout.contains(option), "\(option)")
-    }
-  }
-}
-
-@Suite struct BenchCommandTests {
-  @Test func benchNetworkPrintsOneJSONObjectPerFigure() throws {
-    let result = try runDQN(["bench", "nn", "--json", "--scale", "0.01"])
-    #expect(result.status == 0, "\(result.stderr)")
-    let lines = result.stdout.split(separator: "\n")
-    #expect(lines.count == 5)
-    for (line, name) in zip(lines, ["dqn-update-minatar", "dqn-update-nature", "act-minatar", "act-nature", "supervised-simple-cnn"]) {
-      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-      #expect(object["name"] as? String == name)
-      #expect((object["ms_median"] as? Double ?? 0) > 0)
-      #expect((object["runs"] as? Int ?? 0) >= 3)
     }
   }
 }

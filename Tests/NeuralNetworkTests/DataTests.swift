@@ -3,15 +3,9 @@ import Testing
 
 @testable import NeuralNetwork
 
-/// The real data sets in ../shared/data, found from this file's location.
-func sharedData(_ path: String) -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/\(path)").path
-}
-
 @Suite struct DataTests {
   @Test func readsTheRealMNISTSubset() throws {
-    let data = try Dataset.load(sharedData("mnist-4k"))
+    let data = try Dataset.load(datasetPath("mnist-4k"))
     #expect(data.count == 4000)
     #expect(data.sampleShape == [1, 28, 28])
     #expect(Set(data.labels) == Set(0..<10))
@@ -19,7 +13,7 @@ func sharedData(_ path: String) -> String {
   }
 
   @Test func readsTheDigitsCSV() throws {
-    let data = try Dataset.load(sharedData("digits/digits.csv.gz"))
+    let data = try Dataset.load(datasetPath("digits/digits.csv.gz"))
     #expect(data.count == 1797)
     #expect(data.sampleShape == [1, 8, 8])
   }
@@ -67,7 +61,7 @@ func sharedData(_ path: String) -> String {
   }
 
   @Test func splitIsSeededAndDisjoint() throws {
-    let data = try Dataset.load(sharedData("digits/digits.csv.gz"))
+    let data = try Dataset.load(datasetPath("digits/digits.csv.gz"))
     var rng1 = SplitMix64(seed: 1)
     var rng2 = SplitMix64(seed: 1)
     let (trainA, validationA) = data.split(validationFraction: 0.2, using: &rng1)

@@ -4,7 +4,7 @@ import Testing
 
 /// Every layer's backward against central differences, for the input and every parameter.
 enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
-  case dense, conv, convStridePadding, maxPool, maxPoolPadded, avgPool, avgPoolPadded
+  case dense, conv, convStridePadding, convReLU, maxPool, maxPoolPadded, avgPool, avgPoolPadded
   case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, flatten, sequential, sequentialConvReLU
 
   var testDescription: String { rawValue }
@@ -12,7 +12,7 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
   var inputShape: [Int] {
     switch self {
     case .dense, .relu, .leakyReLU, .sigmoid, .tanh, .batchNormDense: return [4, 5]
-    case .conv, .convStridePadding, .sequential, .sequentialConvReLU: return [2, 3, 6, 5]
+    case .conv, .convStridePadding, .convReLU, .sequential, .sequentialConvReLU: return [2, 3, 6, 5]
     case .maxPool, .maxPoolPadded, .avgPool, .avgPoolPadded, .batchNormConv, .flatten: return [2, 2, 4, 6]
     }
   }
@@ -23,6 +23,7 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
     case .conv: return Conv2D(inputChannels: 3, filters: 4, kernelSize: 3, name: "conv", using: &rng)
     case .convStridePadding:
       return Conv2D(inputChannels: 3, filters: 2, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: 1, name: "conv", using: &rng)
+    case .convReLU: return Self.convolutionWithLiveAndDeadFilters(name: "conv", using: &rng)
     case .maxPool: return MaxPool2D(kernelSize: 2)
     case .maxPoolPadded: return MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
     case .avgPool: return AvgPool2D(kernelSize: 2)
@@ -44,16 +45,22 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
         MaxPool2D(kernelSize: 2), Flatten(), Dense(inputSize: 2 * 2 * 1, outputSize: 3, name: "fc1", using: &rng),
       ])
     case .sequentialConvReLU:
-      // The ReLU is folded into conv1 (Conv2D.appliesReLU). Biases of ±5 keep every
-      // pre-activation far from the kink, so two filters pass everything and two pass nothing.
-      let conv1 = Conv2D(inputChannels: 3, filters: 4, kernelSize: 3, name: "conv1", using: &rng)
-      conv1.bias.value = Tensor(shape: [4], scalars: [5, -5, 5, -5])
       return Sequential([
-        conv1, Activation.relu,
+        Self.convolutionWithLiveAndDeadFilters(name: "conv1", using: &rng),
         Conv2D(inputChannels: 4, filters: 3, kernelSize: 2, stride: 2, padding: 1, name: "conv2", using: &rng),
         Flatten(), Dense(inputSize: 3 * 3 * 2, outputSize: 2, name: "fc1", using: &rng),
       ])
     }
+  }
+
+  /// A `Conv2D(…, activation: .relu)` of 3 → 4 channels, 3×3. Biases of ±5 keep every
+  /// pre-activation far from the kink, so filters 0 and 2 pass everything and 1 and 3 nothing: the
+  /// check covers both sides of the ReLU's mask (an unmasked backward gives the dead filters a
+  /// gradient that the differences do not see).
+  static func convolutionWithLiveAndDeadFilters(name: String, using rng: inout SplitMix64) -> Conv2D {
+    let convolution = Conv2D(inputChannels: 3, filters: 4, kernelSize: 3, activation: .relu, name: name, using: &rng)
+    convolution.bias.value = Tensor(shape: [4], scalars: [5, -5, 5, -5])
+    return convolution
   }
 
   /// Inputs kept away from kinks: no ReLU input near 0, no max-pool ties.
@@ -87,6 +94,21 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
     let report = GradientCheck.run(layer, input: input, step: 1e-2, using: &rng)
     #expect(report.maxRelativeError < 2e-2, "\(layerCase): \(report)")
     #expect(report.parameterErrors.count == layer.parameters.count)
+  }
+
+  /// The live and dead filters of the ReLU cases really are all on and all off.
+  @Test func reluCasesHaveLiveAndDeadFilters() {
+    var rng = SplitMix64(seed: 7)
+    let convolution = LayerCase.convolutionWithLiveAndDeadFilters(name: "conv", using: &rng)
+    let input = LayerCase.convReLU.makeInput(using: &rng)
+    let output = convolution(input)
+    let plane = output.shape[2] * output.shape[3]
+    for n in 0..<output.shape[0] {
+      for f in 0..<4 {
+        let values = (0..<plane).map { output[flat: (n * 4 + f) * plane + $0] }
+        #expect(f % 2 == 0 ? values.allSatisfy { $0 > 0 } : values.allSatisfy { $0 == 0 }, "sample \(n) filter \(f)")
+      }
+    }
   }
 
   @Test func softmaxCrossEntropyGradientMatchesCentralDifferences() {

@@ -6,14 +6,14 @@ import Testing
   /// A 1×1×3×3 image [[1,2,3],[4,5,6],[7,8,9]] with a 2×2 kernel: four windows, by hand.
   @Test func unfoldsATinyImageByHand() {
     let image = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
-    let columns = image.im2col(kernelHeight: 2, kernelWidth: 2)
+    let columns = image.referenceIm2col(kernelHeight: 2, kernelWidth: 2)
     #expect(columns.shape == [4, 4])
     #expect(columns.scalars == [1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9])
   }
 
   @Test func paddingAndStrideGiveZeroTaps() {
     let image = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
-    let columns = image.im2col(kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+    let columns = image.referenceIm2col(kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
     // Output is 1×1: the 3×3 window centred on the top-left pixel.
     #expect(columns.shape == [1, 9])
     #expect(columns.scalars == [0, 0, 0, 0, 1, 2, 0, 3, 4])
@@ -28,8 +28,8 @@ import Testing
     let c = (0..<(g.columnRows * g.columnWidth)).map { _ in rng.nextUniform() - 0.5 }
     var unfolded = [Float](repeating: 0, count: c.count)
     var folded = [Float](repeating: 0, count: x.count)
-    x.withUnsafeBufferPointer { input in unfolded.withUnsafeMutableBufferPointer { im2col(input, g, into: $0) } }
-    c.withUnsafeBufferPointer { columns in folded.withUnsafeMutableBufferPointer { col2im(columns, g, into: $0) } }
+    x.withUnsafeBufferPointer { input in unfolded.withUnsafeMutableBufferPointer { referenceIm2col(input, g, into: $0) } }
+    c.withUnsafeBufferPointer { columns in folded.withUnsafeMutableBufferPointer { referenceCol2im(columns, g, into: $0) } }
     let left = zip(unfolded, c).map { Double($0) * Double($1) }.reduce(0, +)
     let right = zip(x, folded).map { Double($0) * Double($1) }.reduce(0, +)
     #expect(abs(left - right) < 1e-4)
@@ -55,7 +55,7 @@ import Testing
     var book = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
     var transposed = [Float](repeating: -1, count: book.count)
     x.withUnsafeBufferPointer { input in
-      book.withUnsafeMutableBufferPointer { im2col(input, g, into: $0) }
+      book.withUnsafeMutableBufferPointer { referenceIm2col(input, g, into: $0) }
       transposed.withUnsafeMutableBufferPointer { im2colTransposed(input, g, into: $0) }
     }
     var mismatches = 0
@@ -72,7 +72,7 @@ import Testing
       for column in 0..<g.columnWidth { cBook[row * g.columnWidth + column] = c[column * g.columnRows + row] }
     }
     var expected = [Float](repeating: 0, count: x.count)
-    cBook.withUnsafeBufferPointer { columns in expected.withUnsafeMutableBufferPointer { col2im(columns, g, into: $0) } }
+    cBook.withUnsafeBufferPointer { columns in expected.withUnsafeMutableBufferPointer { referenceCol2im(columns, g, into: $0) } }
     var scratch = c
     var folded = [Float](repeating: 7, count: x.count)
     scratch.withUnsafeMutableBufferPointer { columns in

@@ -4,14 +4,15 @@ import Testing
 
 @Suite struct LayerBehaviourTests {
   /// Conv2D multiplies a single sample straight into its output: each sample alone must give the
-  /// same output as in a batch, with and without a folded ReLU, in inference and training.
-  @Test(arguments: [false, true])
-  func convolutionOfOneSampleMatchesItsRowInABatch(foldedReLU: Bool) {
+  /// same output as in a batch, with and without its ReLU, in inference and training.
+  @Test(arguments: [Conv2D.OutputActivation.identity, .relu])
+  func convolutionOfOneSampleMatchesItsRowInABatch(activation: Conv2D.OutputActivation) {
     var rng = SplitMix64(seed: 23)
-    let convolution = Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, stride: 2, padding: 1, name: "conv", using: &rng)
+    let convolution = Conv2D(
+      inputChannels: 2, filters: 3, kernelSize: 3, stride: 2, padding: 1, activation: activation, name: "conv",
+      using: &rng)
     convolution.bias.value = Tensor(shape: [3], scalars: [0.3, -0.2, 0.1])
-    let network = Sequential(foldedReLU ? [convolution, Activation.relu] : [convolution])
-    #expect(convolution.appliesReLU == foldedReLU)
+    let network = Sequential([convolution])
     let batch = Tensor(shape: [3, 2, 7, 6], scalars: (0..<(3 * 2 * 7 * 6)).map { _ in rng.nextUniform() - 0.5 })
     let together = network(batch)
     let perSample = together.count / 3
@@ -26,38 +27,55 @@ import Testing
     }
   }
 
-  /// A ReLU after a Conv2D is folded into the convolution by Sequential: outputs and every gradient
-  /// must equal running the two layers one after the other, training and inference alike.
-  @Test func reluFoldedIntoConvolutionMatchesSeparateLayers() {
-    func makeConvolution() -> Conv2D {
+  /// `Conv2D(…, activation: .relu)` is a convolution and a ReLU in one layer: outputs and every
+  /// gradient must equal running a plain Conv2D and `Activation.relu` one after the other, training
+  /// and inference alike. The upstream gradient is nonzero where the ReLU is off, so a fused
+  /// backward that forgot to mask would differ.
+  @Test func convolutionWithReLUMatchesSeparateLayers() {
+    func makeConvolution(_ activation: Conv2D.OutputActivation) -> Conv2D {
       var rng = SplitMix64(seed: 21)
-      return Conv2D(inputChannels: 3, filters: 5, kernelSize: 3, stride: 2, padding: 1, name: "conv", using: &rng)
+      return Conv2D(
+        inputChannels: 3, filters: 5, kernelSize: 3, stride: 2, padding: 1, activation: activation, name: "conv",
+        using: &rng)
     }
-    let folded = makeConvolution()
-    let network = Sequential([folded, Activation.relu, Flatten()])
-    #expect(folded.appliesReLU)
-    #expect(network.description.contains("ReLU"))
-    let separate = makeConvolution()
-    let relu = Activation.relu
-    #expect(!separate.appliesReLU)
+    let fused = makeConvolution(.relu)
+    let fusedNetwork = Sequential([fused, Flatten()])
+    #expect(fused.description.contains("ReLU"))
+    let separate = makeConvolution(.identity)
+    let separateNetwork = Sequential([separate, Activation.relu, Flatten()])
+    #expect(fused.namedTensors == separate.namedTensors)
 
     var rng = SplitMix64(seed: 22)
     let input = Tensor(shape: [3, 3, 9, 8], scalars: (0..<(3 * 3 * 9 * 8)).map { _ in rng.nextUniform() - 0.5 })
-    let expected = relu.forward(separate.forward(input, training: true), training: true)
-    let output = network.forward(input, training: true)
+    let expected = separateNetwork.forward(input, training: true)
+    let output = fusedNetwork.forward(input, training: true)
     #expect(output.scalars == expected.scalars)
     #expect(output.scalars.contains(0) && output.scalars.contains { $0 > 0 })
-    #expect(network(input).scalars == expected.scalars)
+    #expect(fusedNetwork(input).scalars == separateNetwork(input).scalars)
 
     let upstream = Tensor(shape: expected.shape, scalars: (0..<expected.count).map { _ in rng.nextUniform() - 0.5 })
-    let expectedInputGradient = separate.backward(relu.backward(upstream))
-    let inputGradient = network.backward(Tensor(shape: output.shape, scalars: upstream.scalars))
+    let expectedInputGradient = separateNetwork.backward(upstream)
+    let inputGradient = fusedNetwork.backward(upstream)
     func close(_ a: Tensor, _ b: Tensor) -> Bool {
       a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
     }
     #expect(close(inputGradient, expectedInputGradient))
-    #expect(close(folded.weight.gradient, separate.weight.gradient))
-    #expect(close(folded.bias.gradient, separate.bias.gradient))
+    #expect(close(fused.weight.gradient, separate.weight.gradient))
+    #expect(close(fused.bias.gradient, separate.bias.gradient))
+  }
+
+  /// Sequential runs what it is given: a ReLU after a plain Conv2D stays a layer of its own, and the
+  /// convolution keeps its identity output.
+  @Test func sequentialLeavesItsLayersAsBuilt() {
+    var rng = SplitMix64(seed: 24)
+    let convolution = Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, name: "conv", using: &rng)
+    let network = Sequential([convolution, Activation.relu])
+    #expect(convolution.activation == .identity)
+    #expect(network.layers.count == 2)
+    convolution.bias.value = Tensor(shape: [3], scalars: [-10, -10, -10])
+    let input = Tensor(shape: [1, 2, 5, 5], scalars: (0..<50).map { _ in rng.nextUniform() - 0.5 })
+    #expect(convolution(input).scalars.allSatisfy { $0 < 0 })
+    #expect(network(input).scalars.allSatisfy { $0 == 0 })
   }
 
   /// Double DQN runs inference between a training forward and backward: that must not change the gradient.
@@ -65,7 +83,7 @@ import Testing
     func gradients(interleaveInference: Bool) -> [Tensor] {
       var rng = SplitMix64(seed: 3)
       let network = Sequential([
-        Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, name: "conv1", using: &rng), Activation.relu,
+        Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, activation: .relu, name: "conv1", using: &rng),
         MaxPool2D(kernelSize: 2), Flatten(), Dense(inputSize: 3 * 2 * 2, outputSize: 4, name: "fc1", using: &rng),
       ], computesInputGradient: false)
       let input = Tensor(shape: [2, 2, 6, 6], scalars: (0..<144).map { _ in rng.nextUniform() - 0.5 })

@@ -5,22 +5,70 @@ import Testing
 
 @Suite struct SafeTensorsTests {
   @Test func bytesFollowTheFormat() throws {
-    let data = SafeTensors.encode([
-      "b": Tensor(shape: [2], scalars: [1, -2]),
-      "a.weight": Tensor(shape: [1, 1], scalars: [0.5]),
-    ])
-    // 8-byte little-endian header length.
+    let data = SafeTensors.encode(
+      ["b": Tensor(shape: [2], scalars: [1, -2]), "a.weight": Tensor(shape: [1, 1], scalars: [0.5])],
+      metadata: ["preset": "mlp/v1"])
+    // 8-byte little-endian header length, a multiple of 8.
     let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
     #expect(length % 8 == 0)
+    // Compact JSON with sorted keys, then spaces up to the length.
     let header = String(decoding: data.subdata(in: 8..<(8 + length)), as: UTF8.self)
+    let expected = #"{"__metadata__":{"preset":"mlp/v1"},"#
+      + #""a.weight":{"data_offsets":[0,4],"dtype":"F32","shape":[1,1]},"#
+      + #""b":{"data_offsets":[4,12],"dtype":"F32","shape":[2]}}"#
+    #expect(header.hasPrefix(expected))
+    #expect(header.dropFirst(expected.count).allSatisfy { $0 == " " })
+    #expect(header.count - expected.count < 8)
     let json = try #require(JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: [String: Any]])
     #expect(json["a.weight"]?["dtype"] as? String == "F32")
     #expect(json["a.weight"]?["shape"] as? [Int] == [1, 1])
-    #expect(json["a.weight"]?["data_offsets"] as? [Int] == [0, 4])
-    #expect(json["b"]?["data_offsets"] as? [Int] == [4, 12])
-    // Raw little-endian float32 data in key order: 0.5, 1, −2.
+    #expect(json["__metadata__"]?["preset"] as? String == "mlp/v1")
+    // Raw little-endian float32 data in name order: 0.5, 1, −2.
     let body = [UInt8](data.suffix(from: 8 + length))
     #expect(body == [0x00, 0x00, 0x00, 0x3F, 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
+  }
+
+  /// Other writers order the fields differently, add whitespace and pad however they like; a
+  /// metadata object that is not all strings is ignored, as before.
+  @Test func readsHeadersLaidOutByOtherWriters() throws {
+    let header = """
+      { "b" : {"shape": [2], "data_offsets": [4, 12], "dtype": "F32"},
+        "__metadata__": {"format": "pt", "count": 3},
+        "a.weight": {"dtype": "F32", "data_offsets": [0, 4], "shape": [1, 1]} }\n
+      """
+    var data = Data()
+    withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+    data.append(contentsOf: Array(header.utf8))
+    data.append(contentsOf: [0x00, 0x00, 0x00, 0x3F, 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
+    let decoded = try SafeTensors.decode(data, file: "t")
+    #expect(decoded.tensors == ["a.weight": Tensor(shape: [1, 1], scalars: [0.5]), "b": Tensor(shape: [2], scalars: [1, -2])])
+    #expect(decoded.metadata == [:])
+  }
+
+  /// Headers that parse as JSON but not as tensor entries are refused with the entry's name.
+  @Test func malformedEntriesNameTheEntry() {
+    func file(_ header: String, body: Int = 8) -> Data {
+      var data = Data()
+      withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+      data.append(contentsOf: Array(header.utf8))
+      data.append(contentsOf: [UInt8](repeating: 0, count: body))
+      return data
+    }
+    let cases: [(String, String)] = [
+      (#"{"x":{"dtype":"F32","shape":[2]}}"#, "entry 'x' lacks dtype, shape or data_offsets"),
+      (#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, "entry 'x' has dtype F16; only F32 is supported"),
+      (#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, "entry 'x' offsets [0, 8] do not fit shape [3]"),
+      (#"{"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,-8]}}"#, "entry 'x' offsets [0, -8] do not fit shape [-2]"),
+      (#"{"x":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#,
+       "entry 'x' offsets [0, 8] do not fit shape [4611686018427387904, 4]"),
+      (#"[1, 2]"#, "the header is not a JSON object"),
+    ]
+    for (header, detail) in cases {
+      #expect(throws: CheckpointError.malformed(file: "t", detail: detail)) { try SafeTensors.decode(file(header), file: "t") }
+    }
+    #expect(throws: CheckpointError.truncated(file: "t", detail: "entry 'x' ends at byte 16 of 8")) {
+      try SafeTensors.decode(file(#"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#), file: "t")
+    }
   }
 
   @Test func roundTripsTensorsAndMetadata() throws {

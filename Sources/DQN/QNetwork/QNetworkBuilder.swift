@@ -32,7 +32,7 @@ public enum QNetworkBuilder {
         throw NetworkShapeError(network: kind, inputShape: inputShape, needs: "at least 3×3 frames")
       }
       layers = [
-        Conv2D(inputChannels: channels, filters: 16, kernelSize: 3, name: "conv1", using: &rng), Activation.relu,
+        Conv2D(inputChannels: channels, filters: 16, kernelSize: 3, activation: .relu, name: "conv1", using: &rng),
         Flatten(),
       ]
       features = 16 * (height - 2) * (width - 2)
@@ -49,9 +49,9 @@ public enum QNetworkBuilder {
         throw NetworkShapeError(network: kind, inputShape: inputShape, needs: "frames of at least 36×36 (84×84 is usual)")
       }
       layers = [
-        Conv2D(inputChannels: channels, filters: 32, kernelSize: 8, stride: 4, name: "conv1", using: &rng), Activation.relu,
-        Conv2D(inputChannels: 32, filters: 64, kernelSize: 4, stride: 2, name: "conv2", using: &rng), Activation.relu,
-        Conv2D(inputChannels: 64, filters: 64, kernelSize: 3, stride: 1, name: "conv3", using: &rng), Activation.relu,
+        Conv2D(inputChannels: channels, filters: 32, kernelSize: 8, stride: 4, activation: .relu, name: "conv1", using: &rng),
+        Conv2D(inputChannels: 32, filters: 64, kernelSize: 4, stride: 2, activation: .relu, name: "conv2", using: &rng),
+        Conv2D(inputChannels: 64, filters: 64, kernelSize: 3, stride: 1, activation: .relu, name: "conv3", using: &rng),
         Flatten(),
       ]
       features = 64 * h3 * w3

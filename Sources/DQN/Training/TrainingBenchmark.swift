@@ -30,7 +30,7 @@ public enum TrainingBenchmark {
     }
   }
 
-  /// The settings of `shared/bench/torch_dqn_loop.py`: MinAtar network, replay 100k, batch 32,
+  /// The settings of `scripts/reference/torch_dqn_loop.py`: MinAtar network, replay 100k, batch 32,
   /// learning starts 1000, an update every `trainFrequency` steps, a target copy every 1000
   /// steps, Adam 1e-4, γ 0.99, Huber, ε 1 → 0.05 over half the run, plain DQN targets.
   public static func referencePreset(trainFrequency: Int, steps: Int) -> AgentPreset {

@@ -1,41 +1,12 @@
 import Foundation
 
-/// One figure of `dqn bench nn`.
-public struct BenchmarkFigure: Sendable {
-  public var name: String
-  public var timing: TimingStatistics
-  /// Floating-point operations per call (matrix products), when meaningful.
-  public var flops: Double?
-
-  /// GFLOP/s at the median time.
-  public var gigaflopsPerSecond: Double? { flops.map { $0 / (timing.median * 1e6) } }
-
-  /// One JSON object on one line.
-  public var json: String {
-    var fields = [
-      "\"name\":\"\(name)\"", String(format: "\"ms_median\":%.4f", timing.median),
-      String(format: "\"ms_min\":%.4f", timing.minimum), String(format: "\"ms_max\":%.4f", timing.maximum),
-      "\"runs\":\(timing.runs)",
-    ]
-    if let gflops = gigaflopsPerSecond { fields.append(String(format: "\"gflops\":%.2f", gflops)) }
-    return "{" + fields.joined(separator: ",") + "}"
-  }
-
-  /// A human-readable line.
-  public var line: String {
-    var text = String(format: "%-24@ median %9.3f ms  (min %.3f, max %.3f, %d runs)", name as NSString, timing.median, timing.minimum, timing.maximum, timing.runs)
-    if let gflops = gigaflopsPerSecond { text += String(format: "  %.1f GFLOP/s", gflops) }
-    return text
-  }
-}
-
 /// The networks and steps `dqn bench nn` times: DQN-style updates, batch-1 actions and a supervised step.
 public enum NetworkBenchmarks {
   /// MinAtar's Q-network: conv 16×3×3 → ReLU → dense 128 → ReLU → dense `actions`, on `[4, 10, 10]`.
   public static func minatarNetwork(seed: UInt64, actions: Int = 6) -> Sequential {
     var rng = SplitMix64(seed: seed)
     return Sequential([
-      Conv2D(inputChannels: 4, filters: 16, kernelSize: 3, name: "conv1", using: &rng), Activation.relu, Flatten(),
+      Conv2D(inputChannels: 4, filters: 16, kernelSize: 3, activation: .relu, name: "conv1", using: &rng), Flatten(),
       Dense(inputSize: 16 * 8 * 8, outputSize: 128, name: "fc1", using: &rng), Activation.relu,
       Dense(inputSize: 128, outputSize: actions, name: "fc2", using: &rng),
     ], computesInputGradient: false)
@@ -45,9 +16,9 @@ public enum NetworkBenchmarks {
   public static func natureNetwork(seed: UInt64, actions: Int = 6) -> Sequential {
     var rng = SplitMix64(seed: seed)
     return Sequential([
-      Conv2D(inputChannels: 4, filters: 32, kernelSize: 8, stride: 4, name: "conv1", using: &rng), Activation.relu,
-      Conv2D(inputChannels: 32, filters: 64, kernelSize: 4, stride: 2, name: "conv2", using: &rng), Activation.relu,
-      Conv2D(inputChannels: 64, filters: 64, kernelSize: 3, stride: 1, name: "conv3", using: &rng), Activation.relu,
+      Conv2D(inputChannels: 4, filters: 32, kernelSize: 8, stride: 4, activation: .relu, name: "conv1", using: &rng),
+      Conv2D(inputChannels: 32, filters: 64, kernelSize: 4, stride: 2, activation: .relu, name: "conv2", using: &rng),
+      Conv2D(inputChannels: 64, filters: 64, kernelSize: 3, stride: 1, activation: .relu, name: "conv3", using: &rng),
       Flatten(), Dense(inputSize: 64 * 7 * 7, outputSize: 512, name: "fc1", using: &rng), Activation.relu,
       Dense(inputSize: 512, outputSize: actions, name: "fc2", using: &rng),
     ], computesInputGradient: false)

@@ -8,28 +8,31 @@ import Foundation
 /// `{"dtype": "F32", "shape": […], "data_offsets": [begin, end]}` (plus an optional
 /// `"__metadata__"` of strings), padded with spaces to a multiple of 8, then the raw little-endian data.
 public enum SafeTensors {
-  /// The bytes of a safetensors file holding `tensors` (sorted by name) and `metadata`.
+  /// The bytes of a safetensors file holding `tensors` (data in name order) and `metadata`.
+  ///
+  /// - Precondition: no tensor is named `__metadata__`.
   public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) -> Data {
     let names = tensors.keys.sorted()
-    var entries: [String] = []
-    if !metadata.isEmpty {
-      let fields = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0] ?? ""))" }
-      entries.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
-    }
+    var entries: [String: SafeTensorsHeader.Entry] = [:]
     var offset = 0
     for name in names {
       guard let tensor = tensors[name] else { continue }
       let end = offset + tensor.count * 4
-      let shape = tensor.shape.map(String.init).joined(separator: ",")
-      entries.append(
-        "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+      entries[name] = SafeTensorsHeader.Entry(dtype: "F32", shape: tensor.shape, dataOffsets: [offset, end])
       offset = end
     }
-    var header = Array("{\(entries.joined(separator: ","))}".utf8)
-    while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var header: Data
+    do {
+      header = try encoder.encode(SafeTensorsHeader(entries: entries, metadata: metadata))
+    } catch {
+      preconditionFailure("a safetensors header of strings and integers always encodes: \(error)")
+    }
+    header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
     var data = Data(capacity: 8 + header.count + offset)
     withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
-    data.append(contentsOf: header)
+    data.append(header)
     for name in names {
       guard let tensor = tensors[name] else { continue }
       tensor.withUnsafeBufferPointer { buffer in
@@ -50,25 +53,26 @@ public enum SafeTensors {
     guard headerLength <= UInt64(data.count - 8) else {
       throw CheckpointError.truncated(file: file, detail: "header length \(headerLength) exceeds the file")
     }
-    let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
-    guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+    let start = data.startIndex
+    let headerData = data.subdata(in: (start + 8)..<(start + 8 + Int(headerLength)))
+    let header: SafeTensorsHeader
+    do {
+      header = try JSONDecoder().decode(SafeTensorsHeader.self, from: headerData)
+    } catch let problem as SafeTensorsHeader.Problem {
+      throw CheckpointError.malformed(file: file, detail: problem.detail)
+    } catch {
       throw CheckpointError.malformed(file: file, detail: "the header is not a JSON object")
     }
-    let body = data.subdata(in: (8 + Int(headerLength))..<data.count)
+    let body = data.subdata(in: (start + 8 + Int(headerLength))..<data.endIndex)
     var tensors: [String: Tensor] = [:]
-    var metadata: [String: String] = [:]
-    for (name, value) in header {
-      if name == "__metadata__" {
-        metadata = (value as? [String: String]) ?? [:]
-        continue
+    for (name, entry) in header.entries {
+      guard entry.dtype == "F32" else {
+        throw CheckpointError.malformed(file: file, detail: "entry '\(name)' has dtype \(entry.dtype); only F32 is supported")
       }
-      guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-        let shape = (entry["shape"] as? [NSNumber])?.map(\.intValue),
-        let offsets = (entry["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2
-      else { throw CheckpointError.malformed(file: file, detail: "entry '\(name)' lacks dtype, shape or data_offsets") }
-      guard dtype == "F32" else { throw CheckpointError.malformed(file: file, detail: "entry '\(name)' has dtype \(dtype); only F32 is supported") }
-      let count = shape.reduce(1, *)
-      guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == count * 4 else {
+      let (shape, offsets) = (entry.shape, entry.dataOffsets)
+      guard let count = elementCount(shape), offsets.count == 2, offsets[0] >= 0,
+        offsets[1] >= offsets[0], offsets[1] - offsets[0] == count * 4
+      else {
         throw CheckpointError.malformed(file: file, detail: "entry '\(name)' offsets \(offsets) do not fit shape \(shape)")
       }
       guard offsets[1] <= body.count else {
@@ -83,7 +87,20 @@ public enum SafeTensors {
       }
       tensors[name] = Tensor(shape: shape, scalars: scalars)
     }
-    return (tensors, metadata)
+    return (tensors, header.metadata)
+  }
+
+  /// The number of elements of `shape`, or nil when a dimension is negative or the byte count
+  /// (four per element) does not fit in an `Int`.
+  private static func elementCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for dimension in shape {
+      guard dimension >= 0 else { return nil }
+      let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+      guard !overflow, product <= Int.max / 4 else { return nil }
+      count = product
+    }
+    return count
   }
 
   /// Writes `tensors` to `url` atomically (a temporary file renamed into place).
@@ -98,44 +115,4 @@ public enum SafeTensors {
     }
     return try decode(data, file: url.path)
   }
-
-  private static func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      default:
-        if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
-      }
-    }
-    return result + "\""
-  }
-}
-
-/// A checkpoint or model file that cannot be used.
-public enum CheckpointError: Error, CustomStringConvertible, LocalizedError, Equatable {
-  case missing(file: String)
-  case truncated(file: String, detail: String)
-  case malformed(file: String, detail: String)
-  case missingTensor(name: String, file: String)
-  case unexpectedTensor(name: String, file: String)
-  case shapeMismatch(name: String, expected: [Int], found: [Int], file: String)
-  case unwritable(file: String, detail: String)
-
-  public var description: String {
-    switch self {
-    case .missing(let file): return "\(file): file not found"
-    case .truncated(let file, let detail): return "\(file): truncated safetensors file (\(detail))"
-    case .malformed(let file, let detail): return "\(file): malformed safetensors file (\(detail))"
-    case .missingTensor(let name, let file): return "\(file): has no tensor '\(name)' that the network needs"
-    case .unexpectedTensor(let name, let file): return "\(file): holds tensor '\(name)' that the network does not have"
-    case .shapeMismatch(let name, let expected, let found, let file):
-      return "\(file): tensor '\(name)' has shape \(found) but the network expects \(expected)"
-    case .unwritable(let file, let detail): return "cannot write \(file): \(detail)"
-    }
-  }
-
-  public var errorDescription: String? { description }
 }

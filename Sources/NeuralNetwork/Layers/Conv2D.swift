@@ -6,7 +6,21 @@
 ///
 /// Weights are `[filters, channels, kH, kW]` (PyTorch's layout); input `[N, C, H, W]`,
 /// output `[N, filters, outH, outW]`.
+///
+/// Built with `activation: .relu`, the layer is a convolution followed by a ReLU in one: the
+/// forward applies max(·, 0) while adding the bias (one pass over the output instead of two) and
+/// the backward masks the incoming gradient by the output's sign while permuting it. Outputs and
+/// gradients equal those of a plain `Conv2D` followed by `Activation.relu`, and the parameter
+/// names are the same, so weights saved from either load into the other.
 public final class Conv2D: Layer {
+  /// What the layer applies to each output after adding the bias.
+  public enum OutputActivation: Sendable, Equatable {
+    /// The output is the convolution plus the bias.
+    case identity
+    /// The output is max(convolution + bias, 0).
+    case relu
+  }
+
   public let inputChannels: Int
   public let filters: Int
   public let kernelHeight: Int
@@ -17,11 +31,8 @@ public final class Conv2D: Layer {
   public let weight: Parameter
   public let bias: Parameter
   public var computesInputGradient = true
-  /// True when a `Sequential` found a ReLU right after this layer and folded it in: the forward
-  /// applies max(·, 0) while adding the bias (one pass over the output instead of two) and the
-  /// backward masks the incoming gradient by the output's sign; the `Sequential` then skips the
-  /// ReLU layer. Calling that ReLU on this output anyway changes nothing (ReLU is idempotent).
-  public internal(set) var appliesReLU = false
+  /// What is applied to each output after the bias; fixed when the layer is built.
+  public let activation: OutputActivation
 
   private var geometry: WindowGeometry?
   private var trainingColumns = Tensor.empty
@@ -37,20 +48,23 @@ public final class Conv2D: Layer {
   ///   - inputChannels: `C` of the input.
   ///   - filters: output channels.
   ///   - kernelSize: square kernel side (use `kernelHeight:kernelWidth:` init for others).
+  ///   - activation: `.relu` builds the convolution and a ReLU as one layer.
   ///   - name: parameter prefix (`conv1` gives `conv1.weight`, `conv1.bias`).
   public convenience init<G: RandomNumberGenerator>(
     inputChannels: Int, filters: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-    name: String, initializer: Initializer = .he, using rng: inout G
+    activation: OutputActivation = .identity, name: String, initializer: Initializer = .he,
+    using rng: inout G
   ) {
     self.init(
       inputChannels: inputChannels, filters: filters, kernelHeight: kernelSize,
-      kernelWidth: kernelSize, stride: stride, padding: padding, name: name,
+      kernelWidth: kernelSize, stride: stride, padding: padding, activation: activation, name: name,
       initializer: initializer, using: &rng)
   }
 
   public init<G: RandomNumberGenerator>(
     inputChannels: Int, filters: Int, kernelHeight: Int, kernelWidth: Int, stride: Int = 1,
-    padding: Int = 0, name: String, initializer: Initializer = .he, using rng: inout G
+    padding: Int = 0, activation: OutputActivation = .identity, name: String,
+    initializer: Initializer = .he, using rng: inout G
   ) {
     precondition(
       inputChannels > 0 && filters > 0 && kernelHeight > 0 && kernelWidth > 0 && stride > 0
@@ -62,6 +76,7 @@ public final class Conv2D: Layer {
     self.kernelWidth = kernelWidth
     self.stride = stride
     self.padding = padding
+    self.activation = activation
     self.name = name
     let fanIn = inputChannels * kernelHeight * kernelWidth
     weight = Parameter(
@@ -109,7 +124,7 @@ public final class Conv2D: Layer {
     let rows = g.columnRows
     let filters = filters
     let plane = g.outputHeight * g.outputWidth
-    let appliesReLU = appliesReLU
+    let appliesReLU = activation == .relu
     output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
     if g.batch == 1 {
       // [F, P] is already [1, F, P]: multiply straight into the output, then add the bias in place.
@@ -138,7 +153,7 @@ public final class Conv2D: Layer {
         }
       }
     }
-    // [F, N, P] → [N, F, P], adding the bias (and applying a folded ReLU) on the way.
+    // [F, N, P] → [N, F, P], adding the bias (and applying the ReLU) on the way.
     rowsOutput.withUnsafeBufferPointer { y in
       bias.value.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { out in
@@ -176,10 +191,9 @@ public final class Conv2D: Layer {
       outputGradient.shape == [g.batch, filters, g.outputHeight, g.outputWidth],
       "\(name).backward got \(outputGradient.shape)")
     let rows = g.columnRows
-    // [N, F, P] → [F, N, P] (masked by a folded ReLU's output); the bias gradient is each
-    // filter's sum.
+    // [N, F, P] → [F, N, P] (masked by the ReLU's output); the bias gradient is each filter's sum.
     rowsGradient.resize(to: [filters, rows])
-    let appliesReLU = appliesReLU
+    let appliesReLU = activation == .relu
     outputGradient.withUnsafeBufferPointer { dy in
       trainingOutput.withUnsafeBufferPointer { y in
         rowsGradient.withUnsafeMutableBufferPointer { dr in
@@ -232,6 +246,7 @@ public final class Conv2D: Layer {
   }
 
   public var description: String {
-    "Conv2D(\(inputChannels)→\(filters), \(kernelHeight)×\(kernelWidth), stride \(stride), padding \(padding), \(name))"
+    "Conv2D(\(inputChannels)→\(filters), \(kernelHeight)×\(kernelWidth), stride \(stride), padding \(padding)"
+      + (activation == .relu ? ", ReLU" : "") + ", \(name))"
   }
 }

@@ -1,4 +1,9 @@
 /// Layers applied one after another; backward runs them in reverse.
+///
+/// It runs its layers exactly as given; the only thing it sets on them is `computesInputGradient`
+/// (the first layer's from the initialiser's argument, true for the rest). A convolution followed
+/// by a ReLU is fastest built as one layer, `Conv2D(…, activation: .relu)`, where the network is
+/// described.
 public final class Sequential: Layer {
   public let layers: [Layer]
   public var computesInputGradient: Bool {
@@ -7,33 +12,12 @@ public final class Sequential: Layer {
 
   /// - Parameter computesInputGradient: false for a whole network, whose input needs no gradient
   ///   (saves the first layer's col2im and one matrix product).
-  /// What `forward` and `backward` run: `layers`, less each ReLU that directly follows a `Conv2D`
-  /// (the convolution applies it while adding its bias; see `Conv2D.appliesReLU`).
-  private let schedule: [Layer]
-
   public init(_ layers: [Layer], computesInputGradient: Bool = true) {
     precondition(!layers.isEmpty, "Sequential needs at least one layer")
     self.layers = layers
     self.computesInputGradient = computesInputGradient
     for layer in layers.dropFirst() { layer.computesInputGradient = true }
     layers.first?.computesInputGradient = computesInputGradient
-    var schedule: [Layer] = []
-    for (index, layer) in layers.enumerated() {
-      if let activation = layer as? Activation, activation.kind == .relu,
-        let convolution = schedule.last as? Conv2D, !convolution.appliesReLU
-      {
-        convolution.appliesReLU = true
-        continue
-      }
-      if let convolution = layer as? Conv2D, convolution.appliesReLU {
-        let next = index + 1 < layers.count ? layers[index + 1] as? Activation : nil
-        precondition(
-          next?.kind == .relu,
-          "\(convolution.name) already has a ReLU folded in by another Sequential; build a new Conv2D for this one")
-      }
-      schedule.append(layer)
-    }
-    self.schedule = schedule
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -45,13 +29,13 @@ public final class Sequential: Layer {
 
   public func forward(_ input: Tensor, training: Bool) -> Tensor {
     var activation = input
-    for layer in schedule { activation = layer.forward(activation, training: training) }
+    for layer in layers { activation = layer.forward(activation, training: training) }
     return activation
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     var gradient = outputGradient
-    for layer in schedule.reversed() { gradient = layer.backward(gradient) }
+    for layer in layers.reversed() { gradient = layer.backward(gradient) }
     return gradient
   }
 

@@ -56,8 +56,7 @@ public struct RandomSearch: Sendable {
         network: description.makeNetwork(),
         optimizer: optimizer.make(learningRate: learningRate, weightDecay: weightDecay),
         batchSize: batchSize, seed: seed &+ UInt64(index))
-      var last: EpochReport?
-      for epoch in 1...max(epochs, 1) { last = trainer.trainEpoch(train, epoch: epoch) }
+      let last = trainer.train(train, epochs: max(epochs, 1)).last
       let trial = Trial(
         index: index + 1, learningRate: learningRate, weightDecay: weightDecay,
         validationAccuracy: Classifier.evaluate(trainer.network, on: validation).accuracy,

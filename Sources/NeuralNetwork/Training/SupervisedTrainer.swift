@@ -1,36 +1,5 @@
 import Foundation
 
-/// What one epoch of supervised training achieved.
-public struct EpochReport: Sendable {
-  public var epoch: Int
-  public var loss: Float
-  public var trainAccuracy: Double
-  public var validationAccuracy: Double?
-  public var imagesPerSecond: Double
-  public var seconds: Double
-}
-
-/// How the learning rate changes over epochs.
-public enum LearningRateSchedule: String, Codable, Sendable, CaseIterable {
-  /// The same rate every epoch.
-  case constant
-  /// Cosine annealing from the base rate down to 5% of it at the last epoch.
-  /// - Paper: https://arxiv.org/abs/1608.03983
-  case cosine
-
-  /// The rate for `epoch` (1-based) of `epochs`.
-  public func rate(base: Float, epoch: Int, epochs: Int) -> Float {
-    switch self {
-    case .constant: return base
-    case .cosine:
-      guard epochs > 1 else { return base }
-      let progress = Double(epoch - 1) / Double(epochs - 1)
-      let floor = 0.05
-      return base * Float(floor + (1 - floor) * 0.5 * (1 + Foundation.cos(Double.pi * progress)))
-    }
-  }
-}
-
 /// Mini-batch training of a classifier with softmax cross-entropy (the book's `Trainer`).
 public final class SupervisedTrainer {
   public let network: Sequential
@@ -68,7 +37,7 @@ public final class SupervisedTrainer {
     return (value, correct)
   }
 
-  /// Trains one epoch over `data` in shuffled mini-batches.
+  /// Trains one epoch over `data` in shuffled mini-batches at the optimizer's current learning rate.
   public func trainEpoch(_ data: Dataset, epoch: Int, validation: Dataset? = nil) -> EpochReport {
     let start = Date()
     var totalLoss: Double = 0
@@ -88,32 +57,35 @@ public final class SupervisedTrainer {
     }
     let seconds = Date().timeIntervalSince(start)
     return EpochReport(
-      epoch: epoch, loss: Float(totalLoss / Double(max(data.count, 1))),
+      epoch: epoch, learningRate: optimizer.learningRate, loss: Float(totalLoss / Double(max(data.count, 1))),
       trainAccuracy: Double(correct) / Double(max(data.count, 1)),
       validationAccuracy: validation.map { Classifier.evaluate(network, on: $0).accuracy },
       imagesPerSecond: Double(data.count) / max(seconds, 1e-9), seconds: seconds)
   }
-}
 
-/// Inference-time evaluation of a classifier.
-public enum Classifier {
-  /// Accuracy and the confusion matrix (`confusion[true][predicted]`) of `network` on `data`.
-  public static func evaluate(_ network: Layer, on data: Dataset, batchSize: Int = 500) -> (
-    accuracy: Double, confusion: [[Int]]
-  ) {
-    var confusion = Array(repeating: Array(repeating: 0, count: data.classes), count: data.classes)
-    var batch = Tensor.empty
-    var correct = 0
-    for start in stride(from: 0, to: data.count, by: batchSize) {
-      let indices = Array(start..<min(start + batchSize, data.count))
-      data.gather(indices, into: &batch)
-      let predictions = network(batch).argmaxRows()
-      for (index, predicted) in zip(indices, predictions) {
-        let truth = data.labels[index]
-        if predicted < data.classes { confusion[truth][predicted] += 1 }
-        if predicted == truth { correct += 1 }
-      }
+  /// Trains `epochs` epochs over `data`, setting the learning rate before each from `schedule`
+  /// (with the optimizer's learning rate at the call as the base), and returns every epoch's report.
+  /// The base rate is set back at the end, so a second call runs the schedule again.
+  ///
+  /// - Parameters:
+  ///   - validation: measured after every epoch when given (it never influences training).
+  ///   - onEpoch: called with each report as soon as its epoch ends (progress lines).
+  /// - Precondition: `epochs > 0`.
+  @discardableResult
+  public func train(
+    _ data: Dataset, epochs: Int, schedule: LearningRateSchedule = .constant, validation: Dataset? = nil,
+    onEpoch: (EpochReport) -> Void = { _ in }
+  ) -> [EpochReport] {
+    precondition(epochs > 0, "epochs must be positive, but is \(epochs)")
+    let base = optimizer.learningRate
+    var reports: [EpochReport] = []
+    for epoch in 1...epochs {
+      optimizer.learningRate = schedule.rate(base: base, epoch: epoch, epochs: epochs)
+      let report = trainEpoch(data, epoch: epoch, validation: validation)
+      reports.append(report)
+      onEpoch(report)
     }
-    return (Double(correct) / Double(max(data.count, 1)), confusion)
+    optimizer.learningRate = base
+    return reports
   }
 }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One figure of `dqn bench nn`.
+public struct BenchmarkFigure: Sendable {
+  public var name: String
+  public var timing: TimingStatistics
+  /// Floating-point operations per call (matrix products), when meaningful.
+  public var flops: Double?
+
+  /// GFLOP/s at the median time.
+  public var gigaflopsPerSecond: Double? { flops.map { $0 / (timing.median * 1e6) } }
+
+  /// One JSON object on one line.
+  public var json: String {
+    var fields = [
+      "\"name\":\"\(name)\"", String(format: "\"ms_median\":%.4f", timing.median),
+      String(format: "\"ms_min\":%.4f", timing.minimum), String(format: "\"ms_max\":%.4f", timing.maximum),
+      "\"runs\":\(timing.runs)",
+    ]
+    if let gflops = gigaflopsPerSecond { fields.append(String(format: "\"gflops\":%.2f", gflops)) }
+    return "{" + fields.joined(separator: ",") + "}"
+  }
+
+  /// A human-readable line.
+  public var line: String {
+    var text = String(format: "%-24@ median %9.3f ms  (min %.3f, max %.3f, %d runs)", name as NSString, timing.median, timing.minimum, timing.maximum, timing.runs)
+    if let gflops = gigaflopsPerSecond { text += String(format: "  %.1f GFLOP/s", gflops) }
+    return text
+  }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// A model folder that cannot be used.
+public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatable {
+  case notAModel(directory: String, detail: String)
+  case inputMismatch(model: [Int], data: [Int])
+
+  public var description: String {
+    switch self {
+    case .notAModel(let directory, let detail): return "\(directory) is not a saved model: \(detail)"
+    case .inputMismatch(let model, let data):
+      return "the model expects images of shape \(model) but the data has \(data)"
+    }
+  }
+
+  public var errorDescription: String? { description }
+}

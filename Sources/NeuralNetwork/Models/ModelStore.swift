@@ -1,0 +1,44 @@
+import FileIO
+import Foundation
+
+/// Saving and loading a supervised model folder: `model.json` + `weights.safetensors`.
+public enum ModelStore {
+  public static let descriptionFile = "model.json"
+  public static let weightsFile = "weights.safetensors"
+
+  /// Writes the description and weights into `directory` (created if needed).
+  public static func save(_ network: Sequential, description: ModelDescription, to directory: URL) throws {
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw CheckpointError.unwritable(file: directory.path, detail: error.localizedDescription)
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let json = try encoder.encode(description)
+    try AtomicFile.write(json, to: directory.appendingPathComponent(descriptionFile))
+    try network.save(
+      to: directory.appendingPathComponent(weightsFile),
+      metadata: ["preset": description.preset.rawValue, "format": description.format])
+  }
+
+  /// Rebuilds the network described in `directory` and loads its weights.
+  public static func load(from directory: URL) throws -> (network: Sequential, description: ModelDescription) {
+    let descriptionURL = directory.appendingPathComponent(descriptionFile)
+    guard let data = FileManager.default.contents(atPath: descriptionURL.path) else {
+      throw ModelError.notAModel(directory: directory.path, detail: "it has no \(descriptionFile)")
+    }
+    let description: ModelDescription
+    do {
+      description = try JSONDecoder().decode(ModelDescription.self, from: data)
+    } catch {
+      throw ModelError.notAModel(directory: directory.path, detail: "\(descriptionFile) is not a model description (\(error))")
+    }
+    guard description.inputShape.count == 3, description.inputShape.allSatisfy({ $0 > 0 }), description.classes > 1 else {
+      throw ModelError.notAModel(directory: directory.path, detail: "\(descriptionFile) has input shape \(description.inputShape) and \(description.classes) classes")
+    }
+    let network = description.makeNetwork()
+    try network.load(from: directory.appendingPathComponent(weightsFile))
+    return (network, description)
+  }
+}

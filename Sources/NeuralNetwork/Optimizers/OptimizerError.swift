@@ -1,0 +1,11 @@
+/// A saved optimizer state that does not fit.
+public enum OptimizerError: Error, CustomStringConvertible, Equatable {
+  case incompleteState(parameter: String, slots: [String])
+
+  public var description: String {
+    switch self {
+    case .incompleteState(let parameter, let slots):
+      return "optimizer state for '\(parameter)' is incomplete: expected slots \(slots.joined(separator: ", "))"
+    }
+  }
+}
