@@ -65,7 +65,7 @@ struct WatchCommand: ParsableCommand {
       agent: trained, environment: definition, epsilon: epsilon ?? trained.description.preset.evalEpsilon, seed: seed)
     let recordURL = record.map { URL(fileURLWithPath: $0) }
     if let recordURL { try checkWritable(recordURL) }
-    let recorder = recordURL.map { _ in ReplayRecorder(environment: definition, seed: seed, agent: agent) }
+    let recorder = recordURL.map { _ in Recorder(environment: definition, seed: seed, agent: agent) }
     let session = try PlaybackSession(
       definition: definition, source: source, scheme: .watch, recorder: recorder, episodeLimit: episodes,
       stepsPerSecond: fps, rendersDisplay: !headless)
@@ -118,9 +118,9 @@ func finish(_ session: PlaybackSession, recordURL: URL?) throws {
     let mean = returns.reduce(0, +) / Double(returns.count)
     print(String(format: "mean return %.2f over %d episodes", mean, returns.count))
   }
-  if let recordURL, let replay = session.finishRecording() {
-    try replay.write(to: recordURL)
-    print("recorded \(replay.episodes.count) episodes to \(recordURL.path)")
+  if let recordURL, let recording = session.finishRecording() {
+    try recording.write(to: recordURL)
+    print("recorded \(recording.episodes.count) episodes to \(recordURL.path)")
   }
 }
 
