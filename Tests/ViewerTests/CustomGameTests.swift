@@ -32,8 +32,7 @@ struct WalkToGoal: GridGame {
 
   let height = 1
   let width: Int
-  private var position = 0
-  private var goalIsRight = true
+  private var (position, goalIsRight) = (0, true)
 
   init(parameters: Parameters) { width = parameters.length }
 
@@ -77,6 +76,7 @@ struct WalkToGoal: GridGame {
         maxEpisodeSteps: 20
       """, file: "Environments/walk.yaml")
     #expect(definition.frameShape == FrameShape(height: 1, width: 7, channels: 1))
+    #expect(definition.resolvedPalette.channels == [RGBColor(0xffffff), RGBColor(0x30e050), RGBColor(0xe03010)])
 
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("walk-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -99,7 +99,7 @@ struct WalkToGoal: GridGame {
     let file = folder.appendingPathComponent("walk.replay")
     try recording.write(to: file)
     let loaded = try Recording.load(from: file)
-    #expect(loaded == recording)
+    #expect(loaded == recording && recording.episodes.allSatisfy { $0.totalReward == 1 })
     #expect(try loaded.verify(file: file.path) == recording.episodes.map(\.totalReward))
   }
 }
