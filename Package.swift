@@ -54,7 +54,7 @@ let package = Package(
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),
-    .testTarget(name: "ViewerTests", dependencies: ["Viewer"]),
+    .testTarget(name: "ViewerTests", dependencies: ["Viewer", "DQN", "GridGames", "NeuralNetwork"]),
     .testTarget(name: "DQNCommandTests", dependencies: ["DQNCommand"]),
   ],
   swiftLanguageModes: [.v6]

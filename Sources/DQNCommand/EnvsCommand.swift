@@ -26,7 +26,7 @@ struct EnvsListCommand: ParsableCommand {
     let rows = definitions.map { definition -> [String] in
       let shape = definition.frameShape
       return [
-        definition.name, definition.game.rawValue, "\(definition.actionNames.count)",
+        definition.name, definition.game.name, "\(definition.actionNames.count)",
         "\(definition.observation.frameStack)×\(shape.height)×\(shape.width)×\(shape.channels)",
         definition.description,
       ]

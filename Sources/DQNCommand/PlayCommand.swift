@@ -42,7 +42,7 @@ struct PlayCommand: ParsableCommand {
     let source = HumanActionSource(actionNames: definition.actionNames, seed: seed)
     let recordURL = record.map { URL(fileURLWithPath: $0) }
     if let recordURL { try checkWritable(recordURL) }
-    let recorder = recordURL.map { _ in ReplayRecorder(environment: definition, seed: seed, agent: nil) }
+    let recorder = recordURL.map { _ in Recorder(environment: definition, seed: seed, agent: nil) }
     let session = try PlaybackSession(
       definition: definition, source: source, scheme: .play, recorder: recorder, episodeLimit: episodes,
       stepsPerSecond: fps)

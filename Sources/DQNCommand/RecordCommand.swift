@@ -33,12 +33,12 @@ struct RecordCommand: ParsableCommand {
     try checkWritable(outURL)
     let agent = try TrainedAgent(folder: trained.folder, preferBest: trained.prefersBest)
     let definition = try environment.definition(trainedOn: agent.environment)
-    let replay = try Recording.record(
+    let recording = try Recording.record(
       agent: agent, agentPath: trained.agent, environment: definition, episodes: episodes, seed: trained.seed,
       epsilon: trained.epsilon(default: agent.description.preset), onEpisode: printEpisode)
-    try replay.write(to: outURL)
-    let mean = replay.episodes.map(\.totalReward).reduce(0, +) / Double(max(replay.episodes.count, 1))
-    print(String(format: "mean return %.2f over %d episodes", mean, replay.episodes.count))
-    print("recorded \(replay.episodes.count) episodes of \(definition.name) to \(outURL.path)")
+    try recording.write(to: outURL)
+    let mean = recording.episodes.map(\.totalReward).reduce(0, +) / Double(max(recording.episodes.count, 1))
+    print(String(format: "mean return %.2f over %d episodes", mean, recording.episodes.count))
+    print("recorded \(recording.episodes.count) episodes of \(definition.name) to \(outURL.path)")
   }
 }

@@ -43,12 +43,12 @@ struct ReplayCommand: ParsableCommand {
 
   func run() throws {
     let url = URL(fileURLWithPath: file)
-    let replay = try ReplayFile.load(from: url)
-    let frameCount = replay.episodes.reduce(0) { $0 + $1.actions.count + 1 }
-    print("\(file): \(replay.episodes.count) episodes of \(replay.environment.name) (\(frameCount) frames), "
-      + "seed \(replay.seed), \(replay.agent.map { "agent \($0)" } ?? "played by a person")")
+    let recording = try Recording.load(from: url)
+    let frameCount = recording.episodes.reduce(0) { $0 + $1.actions.count + 1 }
+    print("\(file): \(recording.episodes.count) episodes of \(recording.environment.name) (\(frameCount) frames), "
+      + "seed \(recording.seed), \(recording.agent.map { "agent \($0)" } ?? "played by a person")")
     if gif != nil || frames != nil {
-      let exporter = ReplayExporter(replay: replay, file: file, scale: scale)
+      let exporter = RecordingExporter(recording: recording, file: file, scale: scale)
       let delay = max(2, Int((10 / speed).rounded()))
       let summary = try exporter.export(
         gif: gif.map { URL(fileURLWithPath: $0) }, framesDirectory: frames.map { URL(fileURLWithPath: $0) },
@@ -58,19 +58,19 @@ struct ReplayCommand: ParsableCommand {
       if let frames { print("wrote \(summary.frames) PNG frames to \(frames)") }
       print("verified: every frame matches")
     } else if headless {
-      let returns = try Recording.verify(replay, file: file) { index, value, length in
+      let returns = try recording.verify(file: file) { index, value, length in
         print("episode \(index + 1): return \(PlaybackView.scoreText(value)) (\(length) steps) ok")
       }
       print("verified \(returns.count) episodes, \(frameCount) frames: every frame matches")
     } else {
       let session = try PlaybackSession(
-        definition: replay.environment, source: ReplayActionSource(replay: replay, file: file), scheme: .watch,
+        definition: recording.environment, source: RecordingActionSource(recording: recording, file: file), scheme: .watch,
         stepsPerSecond: 10 * speed)
       session.onEpisodeEnd = printEpisode
       var settings = WindowPlayback.Settings(
-        title: "dqn replay — \(url.lastPathComponent) — \(replay.environment.name)",
+        title: "dqn replay — \(url.lastPathComponent) — \(recording.environment.name)",
         scale: scale ?? PlaybackView.defaultScale(frameHeight: session.displayFrame.height),
-        episodeTotal: replay.episodes.count)
+        episodeTotal: recording.episodes.count)
       try harness.apply(to: &settings)
       try WindowPlayback.run(session, settings: settings)
       print(session.isFinished ? "verified: every frame matches" : "stopped after \(session.returns.count) episodes; the frames shown matched")

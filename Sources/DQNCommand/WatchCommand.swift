@@ -52,7 +52,7 @@ struct WatchCommand: ParsableCommand {
       seed: trained.seed)
     let recordURL = record.map { URL(fileURLWithPath: $0) }
     if let recordURL { try checkWritable(recordURL) }
-    let recorder = recordURL.map { _ in ReplayRecorder(environment: definition, seed: trained.seed, agent: trained.agent) }
+    let recorder = recordURL.map { _ in Recorder(environment: definition, seed: trained.seed, agent: trained.agent) }
     let session = try PlaybackSession(
       definition: definition, source: source, scheme: .watch, recorder: recorder, episodeLimit: count.episodes,
       stepsPerSecond: fps, rendersDisplay: !headless)

@@ -55,7 +55,7 @@ public enum EnvironmentBenchmark {
       }
       rates.append(Double(steps) / seconds(since: start))
     }
-    return Result(environment: definition.name, game: definition.game.rawValue, vectorCount: 1, stepsPerRun: steps,
+    return Result(environment: definition.name, game: definition.game.name, vectorCount: 1, stepsPerRun: steps,
                   frameShape: environment.frameShape, stepsPerSecond: Statistics(rates), episodesPerRun: episodes)
   }
 
@@ -79,7 +79,7 @@ public enum EnvironmentBenchmark {
       }
       rates.append(Double(steps * count) / seconds(since: start))
     }
-    return Result(environment: definition.name, game: definition.game.rawValue, vectorCount: count, stepsPerRun: steps * count,
+    return Result(environment: definition.name, game: definition.game.name, vectorCount: count, stepsPerRun: steps * count,
                   frameShape: vector.frameShape, stepsPerSecond: Statistics(rates), episodesPerRun: episodes)
   }
 

@@ -6,10 +6,10 @@ public struct GridEnvironment: EnvironmentWrapper {
   public let definition: EnvironmentDefinition
   public private(set) var base: Pipeline
 
-  /// - Throws: `EnvironmentError` for a bad maze layout, or when SDL cannot render.
+  /// - Throws: `EnvironmentError` when SDL cannot render.
   public init(definition: EnvironmentDefinition) throws(EnvironmentError) {
     self.definition = definition
-    let game = try definition.makeGame()
+    let game = definition.makeGame()
     let gameEnvironment: GameEnvironment
     do {
       gameEnvironment = try GameEnvironment(

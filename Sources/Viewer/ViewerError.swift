@@ -1,4 +1,5 @@
 import DQN
+import FileIO
 import Foundation
 import GridGames
 
@@ -6,23 +7,23 @@ import GridGames
 ///
 /// Every case names the file or option at fault, so the message alone says what to fix.
 public enum ViewerError: Error, CustomStringConvertible, LocalizedError {
-  /// The replay file cannot be read at all.
-  case unreadableReplay(file: String, detail: String)
-  /// The file is not a replay (wrong `format:`, not YAML).
-  case notAReplay(file: String, detail: String)
-  /// The replay was written by another format version.
-  case unsupportedReplayVersion(file: String, found: String, supported: Int)
-  /// The replay ends early (an episode or a field is missing or cut short).
-  case truncatedReplay(file: String, detail: String)
-  /// A field of the replay holds a value that cannot be read.
-  case corruptReplay(file: String, key: String, detail: String)
+  /// The recording (a `.replay` file) cannot be read at all.
+  case unreadableRecording(file: String, detail: String)
+  /// The file is not a recording (wrong `format:`, not YAML).
+  case notARecording(file: String, detail: String)
+  /// The recording was written by another format version.
+  case unsupportedRecordingVersion(file: String, found: String, supported: Int)
+  /// The recording ends early (an episode or a field is missing or cut short).
+  case truncatedRecording(file: String, detail: String)
+  /// A field of the recording holds a value that cannot be read.
+  case corruptRecording(file: String, key: String, detail: String)
   /// Re-simulation produced another frame than the one recorded.
   case frameMismatch(file: String, episode: Int, step: Int, expected: UInt64, found: UInt64)
   /// Re-simulation produced another reward than the one recorded.
   case rewardMismatch(file: String, episode: Int, step: Int, expected: Float, found: Float)
   /// The episode ended at another step than recorded.
   case episodeEndMismatch(file: String, episode: Int, detail: String)
-  /// An environment definition problem (also an unknown game inside a replay).
+  /// An environment definition problem (also an unknown game inside a recording).
   case environment(EnvironmentError)
   /// The `--agent` folder is not a usable run.
   case agent(TrainingError)
@@ -43,12 +44,12 @@ public enum ViewerError: Error, CustomStringConvertible, LocalizedError {
 
   public var description: String {
     switch self {
-    case .unreadableReplay(let file, let detail): "\(file): cannot read the replay: \(detail)"
-    case .notAReplay(let file, let detail): "\(file) is not a dqn replay: \(detail)"
-    case .unsupportedReplayVersion(let file, let found, let supported):
+    case .unreadableRecording(let file, let detail): "\(file): cannot read the replay: \(detail)"
+    case .notARecording(let file, let detail): "\(file) is not a dqn replay: \(detail)"
+    case .unsupportedRecordingVersion(let file, let found, let supported):
       "\(file): replay format version \(found) is not supported (this dqn reads version \(supported))"
-    case .truncatedReplay(let file, let detail): "\(file): the replay is truncated: \(detail)"
-    case .corruptReplay(let file, let key, let detail): "\(file): key '\(key)': \(detail)"
+    case .truncatedRecording(let file, let detail): "\(file): the replay is truncated: \(detail)"
+    case .corruptRecording(let file, let key, let detail): "\(file): key '\(key)': \(detail)"
     case .frameMismatch(let file, let episode, let step, let expected, let found):
       "\(file): episode \(episode + 1), step \(step): the re-simulated frame does not match the recorded hash "
         + "(recorded \(FrameHash.hex(expected)), got \(FrameHash.hex(found))); the replay was altered or the game changed"
@@ -73,4 +74,11 @@ public enum ViewerError: Error, CustomStringConvertible, LocalizedError {
   }
 
   public var errorDescription: String? { description }
+}
+
+extension ViewerError {
+  /// `unwritable` for a file `AtomicFile` could not write.
+  public init(_ error: FileWriteError) {
+    self = .unwritable(file: error.file, detail: error.detail)
+  }
 }

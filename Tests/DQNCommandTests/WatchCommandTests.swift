@@ -7,7 +7,7 @@ import Testing
 /// Writes a run folder (agent.yaml + weights of an untrained network) for `environment`, as
 /// `dqn train` would, so the viewer commands have an agent without a training run.
 func makeViewerTestRun(environment name: String = "catch", in directory: URL) throws -> URL {
-  let definition = EnvironmentDefinition.defaults(for: try #require(GameKind(rawValue: name)))
+  let definition = EnvironmentDefinition.defaults(for: try #require(GameRegistry.game(named: name)))
   let folder = directory.appendingPathComponent("run-\(name)")
   try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
   let preset = AgentPreset()

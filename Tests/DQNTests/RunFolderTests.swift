@@ -13,7 +13,7 @@ import Testing
     preset.dueling = true
     preset.learningRate = 2.5e-4
     let description = RunFolder.Description(
-      preset: preset, environment: EnvironmentDefinition.defaults(for: .breakout), seed: 42, stepsDone: 7,
+      preset: preset, environment: EnvironmentDefinition.defaults(for: Breakout.self), seed: 42, stepsDone: 7,
       episodesDone: 2, updatesDone: 3)
     let folder = RunFolder(directory)
     try folder.writeDescription(description)

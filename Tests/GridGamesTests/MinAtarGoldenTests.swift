@@ -49,7 +49,7 @@ import Testing
   func matchesReference(_ gameName: String) throws {
     let text = try fixtureText("minatar/\(gameName).trace")
     let lines = text.split(separator: "\n")
-    let game = try #require(GameKind(rawValue: gameName))
+    let game = try #require(GameRegistry.game(named: gameName))
     var episodes = 0
     var totalSteps = 0
     var maximumRamp = 0
@@ -59,7 +59,7 @@ import Testing
       index += 1
       var definition = EnvironmentDefinition.defaults(for: game)
       definition.stickyActionProbability = header.sticky
-      definition.difficultyRamping = header.ramping
+      definition.parameters = MinAtarParameters(difficultyRamping: header.ramping)
       var environment = try definition.makeEnvironment()
       _ = environment.reset(seed: header.seed)
       var expected = [Bool](repeating: false, count: game.channelNames.count * 100)

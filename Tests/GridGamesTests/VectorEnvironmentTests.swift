@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct VectorEnvironmentTests {
   @Test func terminalFramesAndStatisticsAreReportedBeforeReset() throws {
-    let definition = EnvironmentDefinition.defaults(for: .catch)
+    let definition = EnvironmentDefinition.defaults(for: Catch.self)
     var vector = try VectorEnvironment(definition: definition, count: 3)
     let first = vector.reset(seed: 10)
     #expect(first.count == 3)
@@ -28,7 +28,7 @@ import Testing
   }
 
   @Test func terminalFrameEqualsTheSingleEnvironmentsTerminalFrame() throws {
-    let definition = EnvironmentDefinition.defaults(for: .catch)
+    let definition = EnvironmentDefinition.defaults(for: Catch.self)
     var vector = try VectorEnvironment(definition: definition, count: 2)
     _ = vector.reset(seed: 0)
     var single = try definition.makeEnvironment()

@@ -8,16 +8,16 @@ extension SDLTests {
   @Test func gifDecodesToEveryFrameAtTheRightSize() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let replay = try randomReplay(catchDefinition(), episodes: 2)
+    let replay = try randomRecording(catchDefinition(), episodes: 2)
     let expectedFrames = replay.episodes.reduce(0) { $0 + $1.actions.count + 1 }
     let gifURL = directory.appendingPathComponent("catch.gif")
     let framesURL = directory.appendingPathComponent("frames")
-    let exporter = ReplayExporter(replay: replay, file: "r.replay", scale: 6)
+    let exporter = RecordingExporter(recording: replay, file: "r.replay", scale: 6)
     let summary = try exporter.export(gif: gifURL, framesDirectory: framesURL, delayCentiseconds: 7)
     #expect(summary.frames == expectedFrames)
     let frameShape = replay.environment.frameShape  // catch: no resize, so this is the grid
-    #expect(summary.width == max(frameShape.width * 6, ReplayExporter.minimumWidth))
-    #expect(summary.height == frameShape.height * 6 + ReplayExporter.stripHeight)
+    #expect(summary.width == max(frameShape.width * 6, RecordingExporter.minimumWidth))
+    #expect(summary.height == frameShape.height * 6 + RecordingExporter.stripHeight)
 
     let gif = try GIFFile.read(gifURL)
     #expect(gif.frames.count == expectedFrames)
@@ -28,7 +28,7 @@ extension SDLTests {
     var environment = try replay.environment.makeEnvironment()
     _ = environment.reset(seed: replay.episodes[0].seed)
     let first = try environment.renderFrame(cellPixels: replay.environment.cellPixels, colorMode: .rgb)
-    let gameRect = ReplayExporter.gameRect(
+    let gameRect = RecordingExporter.gameRect(
       imageWidth: summary.width, gameWidth: frameShape.width * 6, gameHeight: frameShape.height * 6)
     #expect(crop(gif.frames[0], gameRect) == scaledRGB(first, by: 6))
 
@@ -43,20 +43,20 @@ extension SDLTests {
   @Test func gifOfATamperedReplayIsNotWritten() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var replay = try randomReplay(catchDefinition(), episodes: 1)
+    var replay = try randomRecording(catchDefinition(), episodes: 1)
     replay.episodes[0].frameHashes[2] ^= 1
     let gifURL = directory.appendingPathComponent("bad.gif")
     #expect(throws: ViewerError.self) {
-      try ReplayExporter(replay: replay, file: "r.replay").export(gif: gifURL, framesDirectory: nil)
+      try RecordingExporter(recording: replay, file: "r.replay").export(gif: gifURL, framesDirectory: nil)
     }
     #expect(!FileManager.default.fileExists(atPath: gifURL.path))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no temporary left behind")
   }
 
   @Test func unwritableGifIsNamed() throws {
-    let replay = try randomReplay(catchDefinition(), episodes: 1)
+    let replay = try randomRecording(catchDefinition(), episodes: 1)
     #expect {
-      try ReplayExporter(replay: replay, file: "r.replay").export(gif: URL(fileURLWithPath: "/nonexistent/x.gif"), framesDirectory: nil)
+      try RecordingExporter(recording: replay, file: "r.replay").export(gif: URL(fileURLWithPath: "/nonexistent/x.gif"), framesDirectory: nil)
     } throws: { error in
       (error as? ViewerError)?.description.hasPrefix("cannot write /nonexistent/x.gif") ?? false
     }
@@ -66,10 +66,10 @@ extension SDLTests {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("two.gif")
-    let writer = try GIFWriter(url: url, width: 2, height: 1)
-    try writer.add(Frame(height: 1, width: 2, channels: 3, pixels: [0, 0, 0, 255, 0, 0]), delayCentiseconds: 5)
-    try writer.add(Frame(height: 1, width: 2, channels: 3, pixels: [0, 255, 0, 0, 0, 255]), delayCentiseconds: 5)
-    try writer.finish()
+    try GIFWriter.write(to: url, width: 2, height: 1) { writer throws(ViewerError) in
+      try writer.add(Frame(height: 1, width: 2, channels: 3, pixels: [0, 0, 0, 255, 0, 0]), delayCentiseconds: 5)
+      try writer.add(Frame(height: 1, width: 2, channels: 3, pixels: [0, 255, 0, 0, 0, 255]), delayCentiseconds: 5)
+    }
     let gif = try GIFFile.read(url)
     #expect(gif.frames.map(\.pixels) == [[0, 0, 0, 255, 0, 0], [0, 255, 0, 0, 0, 255]])
   }

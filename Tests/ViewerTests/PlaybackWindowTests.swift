@@ -86,7 +86,7 @@ extension SDLTests {
   @Test func playFollowsTheKeysAndShowsTheKeyMap() throws {
     let definition = catchDefinition()
     let source = HumanActionSource(actionNames: definition.actionNames, seed: 4)
-    let recorder = ReplayRecorder(environment: definition, seed: 4, agent: nil)
+    let recorder = Recorder(environment: definition, seed: 4, agent: nil)
     let session = try PlaybackSession(definition: definition, source: source, scheme: .play, recorder: recorder)
     let scale = 10
     // Hold ← over frames 1–2, release, tap → at 4, p pauses at 6 (space is fire, not pause).
@@ -108,14 +108,14 @@ extension SDLTests {
       #expect(!hasHighlight)
     }
     // The recording of what was played verifies.
-    #expect(try Recording.verify(replay, file: "played.replay").count == 1)
+    #expect(try replay.verify(file: "played.replay").count == 1)
   }
 
   @Test func replayInWindowStopsAtATamperedFrame() throws {
-    var replay = try randomReplay(catchDefinition(), episodes: 1)
+    var replay = try randomRecording(catchDefinition(), episodes: 1)
     replay.episodes[0].frameHashes[3] ^= 0xff
     let session = try PlaybackSession(
-      definition: replay.environment, source: ReplayActionSource(replay: replay, file: "t.replay"))
+      definition: replay.environment, source: RecordingActionSource(recording: replay, file: "t.replay"))
     #expect {
       _ = try runScripted(session, keys: "", frames: 20, scale: 4)
     } throws: { error in

@@ -15,7 +15,7 @@ func temporaryDirectory(_ label: String = "viewer-test") throws -> URL {
 
 /// Catch with its defaults, optionally time-limited.
 func catchDefinition(maxSteps: Int? = nil) -> EnvironmentDefinition {
-  var definition = EnvironmentDefinition.defaults(for: .catch)
+  var definition = EnvironmentDefinition.defaults(for: Catch.self)
   if let maxSteps { definition.observation.maxEpisodeSteps = maxSteps }
   return definition
 }
@@ -63,8 +63,8 @@ final class RandomActionSource: ActionSource {
 }
 
 /// Records `episodes` episodes of random play.
-func randomReplay(_ definition: EnvironmentDefinition, episodes: Int = 2, seed: UInt64 = 11) throws -> ReplayFile {
-  let recorder = ReplayRecorder(environment: definition, seed: seed, agent: nil)
+func randomRecording(_ definition: EnvironmentDefinition, episodes: Int = 2, seed: UInt64 = 11) throws -> Recording {
+  let recorder = Recorder(environment: definition, seed: seed, agent: nil)
   let session = try PlaybackSession(
     definition: definition, source: RandomActionSource(actionCount: definition.actionNames.count, seed: seed, episodes: episodes),
     recorder: recorder, rendersDisplay: false)

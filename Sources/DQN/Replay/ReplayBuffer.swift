@@ -7,7 +7,7 @@ import NeuralNetwork
 ///
 /// Frames are stored once; an observation is the last `stackDepth` frames of its episode, and a
 /// stack never reaches across an episode start: the episode's first frame repeats into the
-/// earlier positions (as `GridGames.FrameStack` does after a reset), so sampled observations
+/// earlier positions (as `ObservationStack` does after a reset), so sampled observations
 /// equal what the agent saw when it acted. The n-step sum stops at the episode's end;
 /// `terminated` rows get bootstrap discount 0, `truncated` rows bootstrap from the final frame.
 public final class ReplayBuffer {

@@ -16,8 +16,8 @@ func finish(_ session: PlaybackSession, recordURL: URL?) throws {
     let mean = returns.reduce(0, +) / Double(returns.count)
     print(String(format: "mean return %.2f over %d episodes", mean, returns.count))
   }
-  if let recordURL, let replay = session.finishRecording() {
-    try replay.write(to: recordURL)
-    print("recorded \(replay.episodes.count) episodes to \(recordURL.path)")
+  if let recordURL, let recording = session.finishRecording() {
+    try recording.write(to: recordURL)
+    print("recorded \(recording.episodes.count) episodes to \(recordURL.path)")
   }
 }

@@ -3,8 +3,13 @@
 /// The player moves in four directions; enemies and gold enter from the sides; +1 per gold; an
 /// enemy ends the episode. With difficulty ramping, entities spawn and move faster every 100
 /// frames. Channels: player, enemy, trail, gold.
-public struct Asterix: GridGame {
+public struct Asterix: MinAtarGame {
+  public static let name = "asterix"
+  public static let summary = "MinAtar Asterix: collect gold (+1), avoid enemies"
   public static let channelNames = ["player", "enemy", "trail", "gold"]
+  public static let palette = Palette(
+    background: RGBColor(0x000000),
+    channels: [RGBColor(0xffffff), RGBColor(0xe02020), RGBColor(0x405080), RGBColor(0xffd000)])
   static let rampInterval = 100
   static let initialSpawnSpeed = 10
   static let initialMoveInterval = 5
@@ -16,10 +21,6 @@ public struct Asterix: GridGame {
     var isGold: Bool
   }
 
-  public var height: Int { 10 }
-  public var width: Int { 10 }
-  public var actionNames: [String] { minAtarActionNames }
-  public var channelNames: [String] { Self.channelNames }
   public var difficultyLevel: Int? { rampIndex }
 
   /// Whether spawning and movement speed up over time.
@@ -34,6 +35,10 @@ public struct Asterix: GridGame {
   private var rampTimer = Asterix.rampInterval
   private var rampIndex = 0
   private var isTerminal = false
+
+  public init(parameters: MinAtarParameters) {
+    self.init(ramping: parameters.difficultyRamping)
+  }
 
   public init(ramping: Bool = true) {
     isRamping = ramping

@@ -3,12 +3,13 @@
 /// The paddle on the bottom row bounces a diagonally moving ball into three rows of bricks;
 /// +1 per brick; a new wall appears when all are cleared; the episode ends when the ball
 /// reaches the bottom row past the paddle. Channels: paddle, ball, trail, brick.
-public struct Breakout: GridGame {
+public struct Breakout: MinAtarGame {
+  public static let name = "breakout"
+  public static let summary = "MinAtar Breakout: bounce the ball into the bricks (+1 per brick)"
   public static let channelNames = ["paddle", "ball", "trail", "brick"]
-  public var height: Int { 10 }
-  public var width: Int { 10 }
-  public var actionNames: [String] { minAtarActionNames }
-  public var channelNames: [String] { Self.channelNames }
+  public static let palette = Palette(
+    background: RGBColor(0x000000),
+    channels: [RGBColor(0x5090ff), RGBColor(0xffffff), RGBColor(0x806040), RGBColor(0xd04020)])
 
   private var ballX = 0
   private var ballY = 3
@@ -22,6 +23,11 @@ public struct Breakout: GridGame {
   private var isTerminal = false
 
   public init() {}
+
+  /// MinAtar's Breakout has no difficulty ramping: `difficultyRamping` changes nothing.
+  public init(parameters: MinAtarParameters) {
+    self.init()
+  }
 
   public mutating func reset(using random: inout RandomState) {
     ballY = 3

@@ -3,13 +3,44 @@
 /// episode ends when the ball reaches the bottom row (after `rows - 1` steps).
 /// Channels: ball, paddle.
 public struct Catch: GridGame {
-  public static let channelNames = ["ball", "paddle"]
+  public static let name = "catch"
+  public static let summary = "bsuite Catch: catch the falling ball with the paddle (+1 catch, -1 miss)"
   public static let actionNames = ["left", "stay", "right"]
+  public static let channelNames = ["ball", "paddle"]
+  public static let palette = Palette(background: RGBColor(0x000000), channels: [RGBColor(0xffffff), RGBColor(0x3c8cff)])
+
+  /// `rows` (2…100, default 10) and `columns` (1…100, default 5).
+  public struct Parameters: GameParameters {
+    public var rows = 10
+    public var columns = 5
+    public static let keys = ["rows", "columns"]
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+      self.init()
+      let file = try ParameterReader(decoder)
+      rows = try file.value("rows", in: 2...100) ?? rows
+      columns = try file.value("columns", in: 1...100) ?? columns
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var file = ParameterWriter(encoder)
+      try file.write("rows", rows)
+      try file.write("columns", columns)
+    }
+  }
+
+  public static func gridSize(for parameters: Parameters) -> (rows: Int, columns: Int) {
+    (parameters.rows, parameters.columns)
+  }
+
+  public init(parameters: Parameters) {
+    self.init(rows: parameters.rows, columns: parameters.columns)
+  }
 
   public let height: Int
   public let width: Int
-  public var actionNames: [String] { Self.actionNames }
-  public var channelNames: [String] { Self.channelNames }
 
   private var ballX = 0
   private var ballY = 0

@@ -3,8 +3,15 @@
 /// The chicken crosses eight lanes of cars from the bottom row to the top (+1 each time); a car
 /// sends it back to the bottom; car speeds are re-drawn after each crossing; the episode ends
 /// after 2500 frames (on the 2501st action). Channels: chicken, car, speed1 … speed5 (trails).
-public struct Freeway: GridGame {
+public struct Freeway: MinAtarGame {
+  public static let name = "freeway"
+  public static let summary = "MinAtar Freeway: cross the road (+1 per crossing), 2500 frames"
   public static let channelNames = ["chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5"]
+  /// Fast cars draw bright trails.
+  public static let palette = Palette(background: RGBColor(0x000000), channels: [
+    RGBColor(0xffff40), RGBColor(0xe03030), RGBColor(0xa0a0a0), RGBColor(0x808080), RGBColor(0x606060),
+    RGBColor(0x484848), RGBColor(0x303030),
+  ])
   static let playerSpeed = 3
   /// Frames before the episode ends.
   public static let timeLimit = 2500
@@ -16,11 +23,6 @@ public struct Freeway: GridGame {
     var speed: Int
   }
 
-  public var height: Int { 10 }
-  public var width: Int { 10 }
-  public var actionNames: [String] { minAtarActionNames }
-  public var channelNames: [String] { Self.channelNames }
-
   private var cars: [Car] = []
   private var position = 9
   private var moveTimer = Freeway.playerSpeed
@@ -28,6 +30,11 @@ public struct Freeway: GridGame {
   private var isTerminal = false
 
   public init() {}
+
+  /// MinAtar's Freeway has no difficulty ramping: `difficultyRamping` changes nothing.
+  public init(parameters: MinAtarParameters) {
+    self.init()
+  }
 
   public mutating func reset(using random: inout RandomState) {
     randomizeCars(initialize: true, using: &random)

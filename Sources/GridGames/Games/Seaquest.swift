@@ -8,11 +8,17 @@
 /// The reference keeps its objects in Python lists, removes them with `list.remove` (the first
 /// *equal* element) while iterating `reversed(list)`, and keeps using an object after removing
 /// it. `Objects` reproduces those semantics exactly, so even coincident objects behave as there.
-public struct Seaquest: GridGame {
+public struct Seaquest: MinAtarGame {
+  public static let name = "seaquest"
+  public static let summary = "MinAtar Seaquest: shoot enemies, rescue divers, surface for oxygen"
   public static let channelNames = [
     "sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish",
     "enemy_sub", "oxygen_guage", "diver_guage", "diver",
   ]
+  public static let palette = Palette(background: RGBColor(0x000000), channels: [
+    RGBColor(0xffff00), RGBColor(0xc0c000), RGBColor(0xffffff), RGBColor(0x303848), RGBColor(0xff8080),
+    RGBColor(0xe02020), RGBColor(0xa020c0), RGBColor(0x20a0e0), RGBColor(0x40e040), RGBColor(0x40c0a0),
+  ])
   static let maxOxygen = 200
   static let initialSpawnSpeed = 20
   static let diverSpawnSpeed = 30
@@ -61,10 +67,6 @@ public struct Seaquest: GridGame {
     }
   }
 
-  public var height: Int { 10 }
-  public var width: Int { 10 }
-  public var actionNames: [String] { minAtarActionNames }
-  public var channelNames: [String] { Self.channelNames }
   public var difficultyLevel: Int? { rampIndex }
 
   /// Whether surfacing speeds up enemies and their spawning.
@@ -88,6 +90,10 @@ public struct Seaquest: GridGame {
   private var isSurfaced = true
   private var isTerminal = false
   private var nextIdentity = 0
+
+  public init(parameters: MinAtarParameters) {
+    self.init(ramping: parameters.difficultyRamping)
+  }
 
   public init(ramping: Bool = true) {
     isRamping = ramping

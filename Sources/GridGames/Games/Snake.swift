@@ -2,13 +2,55 @@
 /// ignored), +`foodReward` per food (the snake grows), `deathReward` and the end of the episode on
 /// leaving the grid or hitting its own body. Filling the board also ends it. Channels: head, body, food.
 public struct Snake: GridGame {
-  public static let channelNames = ["head", "body", "food"]
+  public static let name = "snake"
+  public static let summary = "Snake: eat food (+1), die on walls or your own body"
   public static let actionNames = ["up", "right", "down", "left"]
+  public static let channelNames = ["head", "body", "food"]
+  public static let palette = Palette(
+    background: RGBColor(0x000000), channels: [RGBColor(0xffffff), RGBColor(0x30a030), RGBColor(0xe02828)])
+  /// Episodes end after 1000 steps.
+  public static let defaultObservation = ObservationSettings(maxEpisodeSteps: 1000)
+
+  /// `rows` (3…100, default 10), `columns` (4…100, default 10), `foodReward` (default 1) and
+  /// `deathReward` (default −1).
+  public struct Parameters: GameParameters {
+    public var rows = 10
+    public var columns = 10
+    public var foodReward = 1.0
+    public var deathReward = -1.0
+    public static let keys = ["rows", "columns", "foodReward", "deathReward"]
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+      self.init()
+      let file = try ParameterReader(decoder)
+      rows = try file.value("rows", in: 3...100) ?? rows
+      columns = try file.value("columns", in: 4...100) ?? columns
+      foodReward = try file.value("foodReward") ?? foodReward
+      deathReward = try file.value("deathReward") ?? deathReward
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var file = ParameterWriter(encoder)
+      try file.write("rows", rows)
+      try file.write("columns", columns)
+      try file.write("foodReward", foodReward)
+      try file.write("deathReward", deathReward)
+    }
+  }
+
+  public static func gridSize(for parameters: Parameters) -> (rows: Int, columns: Int) {
+    (parameters.rows, parameters.columns)
+  }
+
+  public init(parameters: Parameters) {
+    self.init(rows: parameters.rows, columns: parameters.columns, foodReward: Float(parameters.foodReward),
+              deathReward: Float(parameters.deathReward))
+  }
 
   public let height: Int
   public let width: Int
-  public var actionNames: [String] { Self.actionNames }
-  public var channelNames: [String] { Self.channelNames }
   public var foodReward: Float
   public var deathReward: Float
 

@@ -4,18 +4,20 @@
 /// down at the edges; the aliens shoot back; an alien or bullet reaching the cannon ends the
 /// episode. Each cleared wave (with ramping) moves faster. Channels: cannon, alien, alien_left,
 /// alien_right, friendly_bullet, enemy_bullet.
-public struct SpaceInvaders: GridGame {
+public struct SpaceInvaders: MinAtarGame {
+  public static let name = "space-invaders"
+  public static let summary = "MinAtar Space Invaders: shoot the aliens (+1 each), dodge their fire"
   public static let channelNames = [
     "cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet",
   ]
+  public static let palette = Palette(background: RGBColor(0x000000), channels: [
+    RGBColor(0x40d040), RGBColor(0xc0c0c0), RGBColor(0xe040e0), RGBColor(0x20a0ff), RGBColor(0xffffff),
+    RGBColor(0xff5010),
+  ])
   static let shotCoolDown = 5
   static let enemyMoveInterval = 12
   static let enemyShotInterval = 10
 
-  public var height: Int { 10 }
-  public var width: Int { 10 }
-  public var actionNames: [String] { minAtarActionNames }
-  public var channelNames: [String] { Self.channelNames }
   public var difficultyLevel: Int? { rampIndex }
 
   /// Whether each cleared wave moves faster.
@@ -31,6 +33,10 @@ public struct SpaceInvaders: GridGame {
   private var rampIndex = 0
   private var shotTimer = 0
   private var isTerminal = false
+
+  public init(parameters: MinAtarParameters) {
+    self.init(ramping: parameters.difficultyRamping)
+  }
 
   public init(ramping: Bool = true) {
     isRamping = ramping

@@ -1,14 +1,5 @@
 import Foundation
 
-/// A coding key for any string, used to find unknown keys and to encode ordered mappings.
-struct AnyCodingKey: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(_ string: String) { stringValue = string }
-  init?(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
-}
-
 /// A problem found while decoding, before the file name is known.
 struct DefinitionProblem: Error {
   enum Kind {
@@ -21,6 +12,22 @@ struct DefinitionProblem: Error {
   var key: String
   var kind: Kind
 
+  init(key: String, kind: Kind) {
+    self.key = key
+    self.kind = kind
+  }
+
+  /// The problem `error` describes, if it is one a definition or a game's parameters throw.
+  init?(_ error: any Error) {
+    switch error {
+    case let problem as DefinitionProblem: self = problem
+    case ParameterError.invalidValue(let key, let value, let allowed): self.init(key: key, kind: .invalidValue(value: value, allowed: allowed))
+    case ParameterError.missingKey(let key): self.init(key: key, kind: .missingKey)
+    case let problem as MazeLayoutError: self.init(key: "layout", kind: .layout(problem))
+    default: return nil
+    }
+  }
+
   func environmentError(file: String) -> EnvironmentError {
     switch kind {
     case .unknownKey(let allowed): .unknownKey(file: file, key: key, allowed: allowed)
@@ -32,57 +39,30 @@ struct DefinitionProblem: Error {
   }
 }
 
-/// The file's keys as written, every one optional; unknown keys are rejected.
+/// The file's keys as written: the game, its parameters (read by the game), and the keys every
+/// game has, each optional; unknown keys are rejected.
 struct RawDefinition: Decodable {
+  var game: any GridGame.Type
+  var parameters: any GameParameters
   var name: String?
   var description: String?
-  var game: String?
   var cellPixels: Int?
   var palette: [(name: String, hex: String)]?
   var stickyActionProbability: Double?
-  var difficultyRamping: Bool?
-  var rows: Int?
-  var columns: Int?
-  var layout: String?
-  var mazeSeed: UInt64?
-  var goalReward: Double?
-  var lavaReward: Double?
-  var stepCost: Double?
-  var foodReward: Double?
-  var deathReward: Double?
   var observation: RawObservation?
-  var presentKeys: [String] = []
-
-  static let commonKeys = ["name", "description", "game", "cellPixels", "palette", "stickyActionProbability", "observation"]
-
-  static func allowedKeys(for game: GameKind?) -> [String] {
-    guard let game else {
-      return commonKeys + ["difficultyRamping", "rows", "columns", "layout", "mazeSeed", "goalReward", "lavaReward",
-                           "stepCost", "foodReward", "deathReward"]
-    }
-    switch game {
-    case .catch: return commonKeys + ["rows", "columns"]
-    case .snake: return commonKeys + ["rows", "columns", "foodReward", "deathReward"]
-    case .maze: return commonKeys + ["layout", "rows", "columns", "mazeSeed", "goalReward", "lavaReward", "stepCost"]
-    default: return commonKeys + ["difficultyRamping"]
-    }
-  }
-
-  init() {}
 
   init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: AnyCodingKey.self)
-    presentKeys = container.allKeys.map(\.stringValue)
     func value<T: Decodable>(_ key: String, _ type: T.Type) throws -> T? {
       try container.decodeIfPresent(T.self, forKey: AnyCodingKey(key))
     }
-    game = try value("game", String.self)
-    let kind = game.flatMap(GameKind.init(rawValue:))
-    if let game, kind == nil {
-      throw DefinitionProblem(key: game, kind: .unknownGame(allowed: GameKind.allCases.map(\.rawValue)))
+    guard let gameName = try value("game", String.self) else { throw DefinitionProblem(key: "game", kind: .missingKey) }
+    guard let game = GameRegistry.game(named: gameName) else {
+      throw DefinitionProblem(key: gameName, kind: .unknownGame(allowed: GameRegistry.names))
     }
-    let allowed = Self.allowedKeys(for: kind)
-    for key in presentKeys where !allowed.contains(key) {
+    self.game = game
+    let allowed = GameRegistry.commonKeys + game.parameterKeys
+    for key in container.allKeys.map(\.stringValue) where !allowed.contains(key) {
       throw DefinitionProblem(key: key, kind: .unknownKey(allowed: allowed))
     }
     name = try value("name", String.self)
@@ -93,17 +73,8 @@ struct RawDefinition: Decodable {
       palette = try colors.allKeys.map { key in (key.stringValue, try colors.decode(String.self, forKey: key)) }
     }
     stickyActionProbability = try value("stickyActionProbability", Double.self)
-    difficultyRamping = try value("difficultyRamping", Bool.self)
-    rows = try value("rows", Int.self)
-    columns = try value("columns", Int.self)
-    layout = try value("layout", String.self)
-    mazeSeed = try value("mazeSeed", UInt64.self)
-    goalReward = try value("goalReward", Double.self)
-    lavaReward = try value("lavaReward", Double.self)
-    stepCost = try value("stepCost", Double.self)
-    foodReward = try value("foodReward", Double.self)
-    deathReward = try value("deathReward", Double.self)
     observation = try value("observation", RawObservation.self)
+    parameters = try game.decodeParameters(from: decoder)
   }
 }
 
@@ -113,7 +84,6 @@ struct RawObservation: Decodable {
   var frameStack: Int?
   var frameSkip: Int?
   var maxEpisodeSteps: Int?
-  var hasMaxEpisodeSteps = false
 
   init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: AnyCodingKey.self)
@@ -137,96 +107,38 @@ struct RawObservation: Decodable {
 }
 
 extension EnvironmentDefinition {
-  /// Fills defaults and checks ranges.
-  static func resolve(_ raw: RawDefinition, file: String) throws(DefinitionProblem) -> EnvironmentDefinition {
+  /// Fills the defaults of the keys every game has (the game filled its own) and checks ranges.
+  ///
+  /// - Parameter stem: the name when the file gives none (nil: the game's name).
+  static func resolve(_ raw: RawDefinition, stem: String?) throws(DefinitionProblem) -> EnvironmentDefinition {
     func invalid(_ key: String, _ value: Any, _ allowed: String) -> DefinitionProblem {
       DefinitionProblem(key: key, kind: .invalidValue(value: "\(value)", allowed: allowed))
     }
     func check(_ key: String, _ value: Int?, _ range: ClosedRange<Int>) throws(DefinitionProblem) {
       if let value, !range.contains(value) { throw invalid(key, value, "\(range.lowerBound)...\(range.upperBound)") }
     }
-    guard let gameName = raw.game else { throw DefinitionProblem(key: "game", kind: .missingKey) }
-    guard let game = GameKind(rawValue: gameName) else {
-      throw DefinitionProblem(key: gameName, kind: .unknownGame(allowed: GameKind.allCases.map(\.rawValue)))
-    }
-    var definition = EnvironmentDefinition(unchecked: game)
-    definition.name = raw.name ?? game.rawValue
+    let game = raw.game
+    var definition = EnvironmentDefinition.defaults(for: game, name: raw.name ?? stem ?? game.name)
+    definition.parameters = raw.parameters
     definition.description = raw.description ?? game.summary
     try check("cellPixels", raw.cellPixels, 1...64)
     definition.cellPixels = raw.cellPixels ?? 1
-    let sticky = raw.stickyActionProbability ?? (game.isMinAtar ? 0.1 : 0)
+    let sticky = raw.stickyActionProbability ?? game.defaultStickyActionProbability
     guard sticky >= 0 && sticky <= 1 else { throw invalid("stickyActionProbability", sticky, "0...1") }
     definition.stickyActionProbability = sticky
 
     // Palette: known names only, each a #rrggbb colour.
-    let allowedNames = ["background"] + game.channelNames
-    var overrides: [String: RGBColor] = [:]
+    let allowedNames = definition.palette.map(\.name)
     for (name, hex) in raw.palette ?? [] {
-      guard allowedNames.contains(name) else {
+      guard let index = allowedNames.firstIndex(of: name) else {
         throw DefinitionProblem(key: "palette." + name, kind: .unknownKey(allowed: allowedNames))
       }
       guard let color = RGBColor(hex: hex) else { throw invalid("palette." + name, "'\(hex)'", "a colour \"#rrggbb\"") }
-      overrides[name] = color
-    }
-    let standard = Palette.standard(for: game)
-    definition.palette = zip(allowedNames, [standard.background] + standard.channels).map {
-      NamedColor(name: $0.0, color: overrides[$0.0] ?? $0.1)
-    }
-
-    var observation = ObservationSettings()
-    switch game {
-    case .catch:
-      try check("rows", raw.rows, 2...100)
-      try check("columns", raw.columns, 1...100)
-      definition.rows = raw.rows ?? 10
-      definition.columns = raw.columns ?? 5
-    case .snake:
-      try check("rows", raw.rows, 3...100)
-      try check("columns", raw.columns, 4...100)
-      definition.rows = raw.rows ?? 10
-      definition.columns = raw.columns ?? 10
-      definition.foodReward = raw.foodReward ?? 1
-      definition.deathReward = raw.deathReward ?? -1
-      observation.maxEpisodeSteps = 1000
-    case .maze:
-      definition.goalReward = raw.goalReward ?? 1
-      definition.lavaReward = raw.lavaReward ?? -1
-      definition.stepCost = raw.stepCost ?? 0.01
-      observation.maxEpisodeSteps = 100
-      if let layout = raw.layout {
-        if raw.rows != nil || raw.columns != nil || raw.mazeSeed != nil {
-          throw invalid(raw.rows != nil ? "rows" : (raw.columns != nil ? "columns" : "mazeSeed"), "given with a layout",
-                        "either 'layout' or a random maze with 'rows', 'columns' and optional 'mazeSeed'")
-        }
-        do {
-          let parsed = try MazeLayout(text: layout)
-          if parsed.height > 100 || parsed.width > 100 { throw invalid("layout", "\(parsed.height)×\(parsed.width)", "at most 100×100 cells") }
-        } catch let problem as MazeLayoutError {
-          throw DefinitionProblem(key: "layout", kind: .layout(problem))
-        } catch let problem as DefinitionProblem {
-          throw problem
-        } catch {
-          throw invalid("layout", "?", "a maze layout")
-        }
-        definition.layout = layout
-      } else if raw.rows != nil || raw.columns != nil {
-        for (key, value) in [("rows", raw.rows), ("columns", raw.columns)] {
-          guard let value else { throw DefinitionProblem(key: key, kind: .missingKey) }
-          guard value >= 5 && value <= 99 && value % 2 == 1 else { throw invalid(key, value, "an odd number in 5...99") }
-        }
-        definition.rows = raw.rows
-        definition.columns = raw.columns
-        definition.mazeSeed = raw.mazeSeed
-      } else {
-        if raw.mazeSeed != nil { throw invalid("mazeSeed", "given without rows and columns", "a random maze's seed") }
-        definition.layout = Self.defaultMazeLayout
-      }
-    default:
-      definition.difficultyRamping = raw.difficultyRamping ?? true
-      observation.frameStack = 4
+      definition.palette[index].color = color
     }
 
     if let rawObservation = raw.observation {
+      var observation = definition.observation
       if let mode = rawObservation.colorMode {
         guard let parsed = ObservationSettings.ColorMode(rawValue: mode) else {
           throw invalid("observation.colorMode", "'\(mode)'", "grayscale, rgb")
@@ -244,8 +156,8 @@ extension EnvironmentDefinition {
       observation.frameStack = rawObservation.frameStack ?? observation.frameStack
       observation.frameSkip = rawObservation.frameSkip ?? observation.frameSkip
       if let limit = rawObservation.maxEpisodeSteps { observation.maxEpisodeSteps = limit }
+      definition.observation = observation
     }
-    definition.observation = observation
     let shape = definition.frameShape
     if shape.height > 4096 || shape.width > 4096 {
       throw invalid("cellPixels", definition.cellPixels, "a value that keeps frames within 4096×4096 pixels")
@@ -253,48 +165,35 @@ extension EnvironmentDefinition {
     return definition
   }
 
-  static let defaultMazeLayout = """
-    #######
-    #S....#
-    #.###.#
-    #...#.#
-    ###.#.#
-    #....G#
-    #######
-    """
-
   public init(from decoder: Decoder) throws {
-    let raw = try RawDefinition(from: decoder)
-    self = try Self.resolve(raw, file: "<yaml>")
+    self = try Self.resolve(try RawDefinition(from: decoder), stem: nil)
   }
 
+  /// Writes the keys every game has, then the game's parameters, then `observation`.
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: AnyCodingKey.self)
-    func put<T: Encodable>(_ key: String, _ value: T?) throws {
-      if let value { try container.encode(value, forKey: AnyCodingKey(key)) }
-    }
-    try put("name", name)
-    try put("description", description)
-    try put("game", game.rawValue)
-    try put("cellPixels", cellPixels)
-    var colors = container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey("palette"))
-    for entry in palette { try colors.encode(entry.color.hex, forKey: AnyCodingKey(entry.name)) }
-    try put("stickyActionProbability", stickyActionProbability)
-    try put("difficultyRamping", difficultyRamping)
-    try put("rows", rows)
-    try put("columns", columns)
-    try put("layout", layout)
-    try put("mazeSeed", mazeSeed)
-    try put("goalReward", goalReward)
-    try put("lavaReward", lavaReward)
-    try put("stepCost", stepCost)
-    try put("foodReward", foodReward)
-    try put("deathReward", deathReward)
+    try container.encode(name, forKey: AnyCodingKey("name"))
+    try container.encode(description, forKey: AnyCodingKey("description"))
+    try container.encode(game.name, forKey: AnyCodingKey("game"))
+    try container.encode(cellPixels, forKey: AnyCodingKey("cellPixels"))
+    try container.encode(PaletteEntries(entries: palette), forKey: AnyCodingKey("palette"))
+    try container.encode(stickyActionProbability, forKey: AnyCodingKey("stickyActionProbability"))
+    try parameters.encode(to: encoder)
     var settings = container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey("observation"))
     try settings.encode(observation.colorMode.rawValue, forKey: AnyCodingKey("colorMode"))
     if let resize = observation.resize { try settings.encode(resize, forKey: AnyCodingKey("resize")) }
     try settings.encode(observation.frameStack, forKey: AnyCodingKey("frameStack"))
     try settings.encode(observation.frameSkip, forKey: AnyCodingKey("frameSkip"))
     if let limit = observation.maxEpisodeSteps { try settings.encode(limit, forKey: AnyCodingKey("maxEpisodeSteps")) }
+  }
+}
+
+/// The palette as a mapping in channel order (encoded whole, so it stays where it is written).
+private struct PaletteEntries: Encodable {
+  var entries: [EnvironmentDefinition.NamedColor]
+
+  func encode(to encoder: Encoder) throws {
+    var colors = encoder.container(keyedBy: AnyCodingKey.self)
+    for entry in entries { try colors.encode(entry.color.hex, forKey: AnyCodingKey(entry.name)) }
   }
 }

@@ -6,35 +6,30 @@ import Yams
 /// parameter the game uses holds a value (defaults filled in), so `yaml()` writes them all.
 ///
 /// A file may name only the game (`game: breakout`) and take every default. Keys:
-/// - all games: `name`, `description`, `game`, `cellPixels` (1…64), `palette` (`background` and
-///   channel names → `"#rrggbb"`), `stickyActionProbability` (0…1), `observation`
-///   (`colorMode` grayscale|rgb, `resize` {height, width}, `frameStack`, `frameSkip`, `maxEpisodeSteps`);
-/// - MinAtar games: `difficultyRamping`;
-/// - catch: `rows`, `columns`; snake: `rows`, `columns`, `foodReward`, `deathReward`;
-/// - maze: `layout` (text) or `rows`/`columns` (random, odd) with optional `mazeSeed`;
-///   `goalReward`, `lavaReward`, `stepCost`.
+/// - every game: `name`, `description`, `game` (a name in `GameRegistry`), `cellPixels` (1…64),
+///   `palette` (`background` and channel names → `"#rrggbb"`), `stickyActionProbability` (0…1),
+///   `observation` (`colorMode` grayscale|rgb, `resize` {height, width}, `frameStack`,
+///   `frameSkip`, `maxEpisodeSteps`);
+/// - the game's own parameters, as flat keys next to these (`GridGame.Parameters`: `rows`,
+///   `layout`, `difficultyRamping`, …).
 public struct EnvironmentDefinition: Codable, Sendable, Equatable {
   public var name: String
   public var description: String
-  public var game: GameKind
+  /// The game (its type); `game.name` is what the file's `game:` says.
+  public let game: any GridGame.Type
   public var cellPixels: Int
   /// Colours by name: `background`, then one per channel, in channel order.
   public var palette: [NamedColor]
   public var stickyActionProbability: Double
-  /// MinAtar games only.
-  public var difficultyRamping: Bool?
-  /// Catch, snake and random mazes.
-  public var rows: Int?
-  public var columns: Int?
-  /// Maze only: the text layout (nil for a random maze).
-  public var layout: String?
-  /// Random maze only: play the same maze every episode.
-  public var mazeSeed: UInt64?
-  public var goalReward: Double?
-  public var lavaReward: Double?
-  public var stepCost: Double?
-  public var foodReward: Double?
-  public var deathReward: Double?
+  /// The game's parameters.
+  ///
+  /// - Precondition (when set): a `game.Parameters`.
+  public var parameters: any GameParameters {
+    didSet {
+      precondition(type(of: parameters) == type(of: game.defaultParameters),
+                   "\(game.name) takes \(type(of: game.defaultParameters)), got \(type(of: parameters))")
+    }
+  }
   public var observation: ObservationSettings
 
   /// A named palette colour.
@@ -48,27 +43,38 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
   }
 
   /// The definition of `game` with every default (what `game: NAME` alone decodes to).
-  public static func defaults(for game: GameKind, name: String? = nil) -> EnvironmentDefinition {
-    var raw = RawDefinition()
-    raw.game = game.rawValue
-    raw.name = name ?? game.rawValue
-    // Defaults never fail validation.
-    return (try? resolve(raw, file: "<defaults>")) ?? EnvironmentDefinition(unchecked: game)
+  public static func defaults(for game: any GridGame.Type, name: String? = nil) -> EnvironmentDefinition {
+    EnvironmentDefinition(
+      name: name ?? game.name, description: game.summary, game: game, cellPixels: 1,
+      palette: zip(["background"] + game.channelNames, [game.palette.background] + game.palette.channels).map {
+        NamedColor(name: $0.0, color: $0.1)
+      },
+      stickyActionProbability: game.defaultStickyActionProbability, parameters: game.defaultParameters,
+      observation: game.defaultObservation)
   }
 
-  init(unchecked game: GameKind) {
-    name = game.rawValue
-    description = game.summary
+  init(name: String, description: String, game: any GridGame.Type, cellPixels: Int, palette: [NamedColor],
+       stickyActionProbability: Double, parameters: any GameParameters, observation: ObservationSettings) {
+    self.name = name
+    self.description = description
     self.game = game
-    cellPixels = 1
-    palette = []
-    stickyActionProbability = 0
-    observation = ObservationSettings()
+    self.cellPixels = cellPixels
+    self.palette = palette
+    self.stickyActionProbability = stickyActionProbability
+    self.parameters = parameters
+    self.observation = observation
+  }
+
+  public static func == (lhs: EnvironmentDefinition, rhs: EnvironmentDefinition) -> Bool {
+    lhs.name == rhs.name && lhs.description == rhs.description && ObjectIdentifier(lhs.game) == ObjectIdentifier(rhs.game)
+      && lhs.cellPixels == rhs.cellPixels && lhs.palette == rhs.palette
+      && lhs.stickyActionProbability == rhs.stickyActionProbability && lhs.parameters.isEqual(to: rhs.parameters)
+      && lhs.observation == rhs.observation
   }
 
   /// The palette as colours in drawing order.
   public var resolvedPalette: Palette {
-    let standard = Palette.standard(for: game)
+    let standard = game.palette
     let lookup = Dictionary(palette.map { ($0.name, $0.color) }, uniquingKeysWith: { first, _ in first })
     return Palette(
       background: lookup["background"] ?? standard.background,
@@ -77,66 +83,27 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
 
   /// The shape of the frames `makeEnvironment()` hands out (before any frame stacking).
   public var frameShape: FrameShape {
-    let gridRows: Int
-    let gridColumns: Int
-    if game.isMinAtar {
-      (gridRows, gridColumns) = (10, 10)
-    } else if game == .maze, let layout, let parsed = try? MazeLayout(text: layout) {
-      (gridRows, gridColumns) = (parsed.height, parsed.width)
-    } else {
-      (gridRows, gridColumns) = (rows ?? 10, columns ?? 10)
-    }
+    let grid = game.gridSize(forAny: parameters)
     let channels = observation.colorMode == .rgb ? 3 : 1
     if let resize = observation.resize {
       return FrameShape(height: resize.height, width: resize.width, channels: channels)
     }
-    return FrameShape(height: gridRows * cellPixels, width: gridColumns * cellPixels, channels: channels)
+    return FrameShape(height: grid.rows * cellPixels, width: grid.columns * cellPixels, channels: channels)
   }
 
   /// The action names of the game.
-  public var actionNames: [String] {
-    switch game {
-    case .catch: Catch.actionNames
-    case .maze: Maze.actionNames
-    case .snake: Snake.actionNames
-    default: minAtarActionNames
-    }
-  }
+  public var actionNames: [String] { game.actionNames }
 
   /// Makes the game's logic (no pixels) as this definition configures it.
-  public func makeGame() throws(EnvironmentError) -> any GridGame {
-    let ramping = difficultyRamping ?? true
-    switch game {
-    case .catch: return Catch(rows: rows ?? 10, columns: columns ?? 5)
-    case .snake:
-      return Snake(rows: rows ?? 10, columns: columns ?? 10, foodReward: Float(foodReward ?? 1),
-                   deathReward: Float(deathReward ?? -1))
-    case .maze:
-      let goal = Float(goalReward ?? 1)
-      let lava = Float(lavaReward ?? -1)
-      let cost = Float(stepCost ?? 0.01)
-      if let layout {
-        do {
-          return Maze(layout: try MazeLayout(text: layout), goalReward: goal, lavaReward: lava, stepCost: cost)
-        } catch {
-          throw .invalidLayout(file: name, problem: error)
-        }
-      }
-      return Maze(randomRows: rows ?? 9, columns: columns ?? 9, mazeSeed: mazeSeed, goalReward: goal,
-                  lavaReward: lava, stepCost: cost)
-    case .breakout: return Breakout()
-    case .freeway: return Freeway()
-    case .asterix: return Asterix(ramping: ramping)
-    case .seaquest: return Seaquest(ramping: ramping)
-    case .spaceInvaders: return SpaceInvaders(ramping: ramping)
-    }
+  public func makeGame() -> any GridGame {
+    game.make(withAny: parameters)
   }
 
   /// Makes the environment: game, sticky actions, SDL rendering, grayscale/resize, frame skip
   /// with max-pooling, time limit and episode statistics. Frame stacking is left to the caller
-  /// (`observation.frameStack`; the replay buffer stacks frames itself, or use `FrameStack`).
+  /// (`observation.frameStack`: the agent stacks frames itself, see DQN's `ObservationStack`).
   ///
-  /// - Throws: `EnvironmentError` for a bad layout or when SDL cannot create its surface.
+  /// - Throws: `EnvironmentError` when SDL cannot create its surface.
   public func makeEnvironment() throws(EnvironmentError) -> GridEnvironment {
     try GridEnvironment(definition: self)
   }
@@ -165,19 +132,16 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
     let decoder = YAMLDecoder()
     let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     do {
-      var raw = try decoder.decode(RawDefinition.self, from: text)
-      if raw.name == nil { raw.name = stem }
-      return try resolve(raw, file: file)
+      return try resolve(try decoder.decode(RawDefinition.self, from: text), stem: stem)
     } catch let error as EnvironmentError {
       throw error
-    } catch let error as DefinitionProblem {
-      throw error.environmentError(file: file)
     } catch let error as DecodingError {
-      if case .dataCorrupted(let context) = error, let problem = context.underlyingError as? DefinitionProblem {
+      if case .dataCorrupted(let context) = error, let problem = context.underlyingError.flatMap(DefinitionProblem.init) {
         throw problem.environmentError(file: file)
       }
       throw decodingProblem(error, file: file)
     } catch {
+      if let problem = DefinitionProblem(error) { throw problem.environmentError(file: file) }
       throw .malformedYAML(file: file, message: "\(error)")
     }
   }
@@ -209,7 +173,7 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
     }
     let url = searchDirectory.appendingPathComponent(nameOrPath + ".yaml")
     if fileManager.fileExists(atPath: url.path) { return try load(from: url) }
-    if let game = GameKind(rawValue: nameOrPath) { return defaults(for: game) }
+    if let game = GameRegistry.game(named: nameOrPath) { return defaults(for: game) }
     throw .notFound(
       name: nameOrPath, directory: searchDirectory.path,
       available: EnvironmentCatalog.names(in: searchDirectory))

@@ -14,7 +14,7 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
   case missingKey(file: String, key: String)
   /// A value of the wrong type or out of range.
   case invalidValue(file: String, key: String, value: String, allowed: String)
-  /// `game:` names no built-in game.
+  /// `game:` names no game in `GameRegistry`.
   case unknownGame(file: String, game: String, allowed: [String])
   /// The maze layout text is wrong.
   case invalidLayout(file: String, problem: MazeLayoutError)

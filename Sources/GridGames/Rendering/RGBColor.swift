@@ -10,11 +10,16 @@ public struct RGBColor: Sendable, Equatable, Hashable, CustomStringConvertible {
     self.blue = blue
   }
 
+  /// The colour `0xRRGGBB` (`RGBColor(0x3c8cff)`), for palettes written in code.
+  public init(_ value: UInt32) {
+    self.init(red: UInt8(value >> 16 & 0xFF), green: UInt8(value >> 8 & 0xFF), blue: UInt8(value & 0xFF))
+  }
+
   /// Parses `#rrggbb` (or `rrggbb`); nil if malformed.
   public init?(hex: String) {
     let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
     guard digits.count == 6, let value = UInt32(digits, radix: 16) else { return nil }
-    self.init(red: UInt8(value >> 16 & 0xFF), green: UInt8(value >> 8 & 0xFF), blue: UInt8(value & 0xFF))
+    self.init(value)
   }
 
   /// `#rrggbb`.

@@ -1,4 +1,5 @@
 import CGIF
+import FileIO
 import Foundation
 import GridGames
 
@@ -6,35 +7,56 @@ import GridGames
 /// (plus seed colours), a local palette for any frame it does not cover, a NETSCAPE2.0 loop
 /// extension and a per-frame delay in a graphics control extension.
 ///
-/// The file is written under a temporary name and renamed by `finish()`.
+/// `write(to:width:height:seeds:_:)` writes a whole file with `AtomicFile`: the body adds the
+/// frames to a writer on a temporary file, which replaces the target only when all went well.
 public final class GIFWriter {
-  public let url: URL
+  /// The file named in errors (the target, not the temporary file).
+  public let file: String
   public let width: Int
   public let height: Int
   public private(set) var frameCount = 0
   private let seeds: [RGBColor]
-  private let temporaryURL: URL
   private var gif: UnsafeMutablePointer<GifFileType>?
   private var global: ColorQuantizer?
 
-  /// Opens the temporary file.
+  /// Writes the GIF `url` of `width × height` with the frames `body` adds.
   ///
   /// - Parameter seeds: colours to put in the global palette first (the game's palette).
-  /// - Throws: `ViewerError.unwritable` naming `url`.
-  public init(url: URL, width: Int, height: Int, seeds: [RGBColor] = []) throws(ViewerError) {
+  /// - Throws: what `body` throws, or `ViewerError.unwritable` naming `url`; either way `url` is
+  ///   left as it was.
+  public static func write(
+    to url: URL, width: Int, height: Int, seeds: [RGBColor] = [], _ body: (GIFWriter) throws(ViewerError) -> Void
+  ) throws(ViewerError) {
     guard (1...65535).contains(width), (1...65535).contains(height) else {
       throw .invalidOption(option: "GIF size", detail: "\(width)×\(height) is outside 1…65535")
     }
-    try OutputFile.checkParentDirectory(of: url)
-    self.url = url
+    var failure: ViewerError?
+    do throws(FileWriteError) {
+      try AtomicFile.write(to: url, throughPath: { path in
+        do {
+          let writer = try GIFWriter(path: path, file: url.path, width: width, height: height, seeds: seeds)
+          defer { writer.cancel() }
+          try body(writer)
+          try writer.finish()
+        } catch {
+          failure = error as? ViewerError
+          throw error
+        }
+      })
+    } catch {
+      throw failure ?? ViewerError(error)
+    }
+  }
+
+  /// Opens `path` for writing.
+  private init(path: String, file: String, width: Int, height: Int, seeds: [RGBColor]) throws(ViewerError) {
+    self.file = file
     self.width = width
     self.height = height
     self.seeds = seeds
-    temporaryURL = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     var error: Int32 = 0
-    guard let opened = EGifOpenFileName(temporaryURL.path, false, &error) else {
-      throw .unwritable(file: url.path, detail: Self.message(error))
+    guard let opened = EGifOpenFileName(path, false, &error) else {
+      throw .unwritable(file: file, detail: Self.message(error))
     }
     gif = opened
     EGifSetGifVersion(opened, true)
@@ -42,7 +64,7 @@ public final class GIFWriter {
 
   /// Appends an RGB frame of the writer's size, shown for `delayCentiseconds` hundredths of a second.
   public func add(_ frame: Frame, delayCentiseconds: Int) throws(ViewerError) {
-    guard let gif else { throw .unwritable(file: url.path, detail: "the GIF is already finished") }
+    guard let gif else { throw .unwritable(file: file, detail: "the GIF is already finished") }
     precondition(frame.width == width && frame.height == height && frame.channels == 3,
                  "GIF frame must be \(width)×\(height)×3, got \(frame.shape)")
     if global == nil {
@@ -87,29 +109,22 @@ public final class GIFWriter {
     frameCount += 1
   }
 
-  /// Closes the file and renames it into place.
-  public func finish() throws(ViewerError) {
+  /// Closes the file.
+  private func finish() throws(ViewerError) {
     guard let gif else { return }
     self.gif = nil
     var error: Int32 = 0
     if EGifCloseFile(gif, &error) == GIF_ERROR {
-      try? FileManager.default.removeItem(at: temporaryURL)
-      throw .unwritable(file: url.path, detail: Self.message(error))
-    }
-    if rename(temporaryURL.path, url.path) != 0 {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporaryURL)
-      throw .unwritable(file: url.path, detail: reason)
+      throw .unwritable(file: file, detail: Self.message(error))
     }
   }
 
-  /// Abandons the file (the temporary is removed; `url` is untouched).
-  public func cancel() {
+  /// Closes the file if it is still open, ignoring errors (it is being abandoned).
+  private func cancel() {
     guard let gif else { return }
     self.gif = nil
     var error: Int32 = 0
     EGifCloseFile(gif, &error)
-    try? FileManager.default.removeItem(at: temporaryURL)
   }
 
   deinit { cancel() }
@@ -136,7 +151,7 @@ public final class GIFWriter {
     guard status == GIF_OK else {
       let code = gif?.pointee.Error ?? 0
       cancel()
-      throw .unwritable(file: url.path, detail: "\(call): \(Self.message(code))")
+      throw .unwritable(file: file, detail: "\(call): \(Self.message(code))")
     }
   }
 

@@ -7,7 +7,7 @@ public final class PlaybackSession {
   public let definition: EnvironmentDefinition
   public let source: any ActionSource
   public let scheme: ControlScheme
-  public let recorder: ReplayRecorder?
+  public let recorder: Recorder?
   /// Stop after this many episodes (nil: as many as the source has, or until quit).
   public let episodeLimit: Int?
   /// Whether to render `displayFrame` (RGB, the definition's cell size) after every step.
@@ -42,7 +42,7 @@ public final class PlaybackSession {
   ///   first frame (a replay whose first frame does not match).
   public init(
     definition: EnvironmentDefinition, source: any ActionSource, scheme: ControlScheme = .watch,
-    recorder: ReplayRecorder? = nil, episodeLimit: Int? = nil, stepsPerSecond: Double = 10, rendersDisplay: Bool = true
+    recorder: Recorder? = nil, episodeLimit: Int? = nil, stepsPerSecond: Double = 10, rendersDisplay: Bool = true
   ) throws(ViewerError) {
     self.definition = definition
     self.source = source
@@ -150,7 +150,7 @@ public final class PlaybackSession {
   }
 
   /// Ends playback: an unfinished episode is kept in the recording as `stopped`.
-  public func finishRecording() -> ReplayFile? { recorder?.finish() }
+  public func finishRecording() -> Recording? { recorder?.finish() }
 
   private func startEpisode(_ index: Int) throws(ViewerError) {
     if let episodeLimit, index >= episodeLimit {
@@ -175,7 +175,7 @@ public final class PlaybackSession {
     try renderDisplay()
   }
 
-  private func endEpisode(_ end: ReplayEpisode.End) {
+  private func endEpisode(_ end: RecordedEpisode.End) {
     recorder?.end(end)
     returns.append(score)
     onEpisodeEnd(episodeIndex, score, stepIndex)

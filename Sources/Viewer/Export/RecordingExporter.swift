@@ -1,10 +1,10 @@
 import Foundation
 import GridGames
 
-/// Re-simulates a replay (checking every frame) and writes it as an animated GIF and/or PNG
+/// Re-simulates a recording (checking every frame) and writes it as an animated GIF and/or PNG
 /// frames: the game scaled with crisp pixels above a strip with the episode, step and score.
-public final class ReplayExporter {
-  public let replay: ReplayFile
+public final class RecordingExporter {
+  public let recording: Recording
   public let file: String
   /// Screen pixels per frame pixel.
   public let scale: Int
@@ -16,13 +16,13 @@ public final class ReplayExporter {
   public static let minimumWidth = 200
 
   /// - Parameters:
-  ///   - file: names the replay in errors.
+  ///   - file: names the recording in errors.
   ///   - scale: nil picks one that makes the game about 240 pixels tall.
-  public init(replay: ReplayFile, file: String, scale: Int? = nil) {
-    self.replay = replay
+  public init(recording: Recording, file: String, scale: Int? = nil) {
+    self.recording = recording
     self.file = file
-    let height = replay.environment.frameShape.height
-    let cellHeight = replay.environment.observation.resize == nil ? height : Self.gridHeight(replay.environment)
+    let height = recording.environment.frameShape.height
+    let cellHeight = recording.environment.observation.resize == nil ? height : Self.gridHeight(recording.environment)
     self.scale = max(1, scale ?? PlaybackView.defaultScale(frameHeight: cellHeight, height: 240))
   }
 
@@ -43,29 +43,24 @@ public final class ReplayExporter {
   /// Writes `gif` (if given) and one PNG per frame into `framesDirectory` (if given).
   ///
   /// - Parameter delayCentiseconds: how long each GIF frame shows.
-  /// - Throws: `ViewerError` for a frame that does not match the replay, or an unwritable output
+  /// - Throws: `ViewerError` for a frame that does not match the recording, or an unwritable output
   ///   (a half-written GIF is removed and never replaces an existing file).
   @discardableResult
   public func export(gif: URL?, framesDirectory: URL?, delayCentiseconds: Int = 10) throws(ViewerError) -> Summary {
     if let framesDirectory { try OutputFile.makeDirectory(framesDirectory) }
     if let gif { try OutputFile.checkParentDirectory(of: gif) }
-    let source = ReplayActionSource(replay: replay, file: file)
-    let session = try PlaybackSession(definition: replay.environment, source: source, rendersDisplay: true)
+    let source = RecordingActionSource(recording: recording, file: file)
+    let session = try PlaybackSession(definition: recording.environment, source: source, rendersDisplay: true)
     let font = try Font(size: 14)
     let gameWidth = session.displayFrame.width * scale
     let gameHeight = session.displayFrame.height * scale
     let canvas = try OffscreenCanvas(width: max(gameWidth, Self.minimumWidth), height: gameHeight + Self.stripHeight)
     let gameRect = Self.gameRect(imageWidth: canvas.width, gameWidth: gameWidth, gameHeight: gameHeight)
     defer { canvas.close() }
-    let palette = replay.environment.resolvedPalette
-    let writer = try gif.map { url throws(ViewerError) in
-      try GIFWriter(
-        url: url, width: canvas.width, height: canvas.height,
-        seeds: [Self.stripColor, Self.textColor, palette.background] + palette.channels)
-    }
+    let palette = recording.environment.resolvedPalette
     var frames = 0
     var lastFrameNumber = -1
-    do {
+    func play(into writer: GIFWriter?) throws(ViewerError) {
       while true {
         if session.frameNumber != lastFrameNumber {
           lastFrameNumber = session.frameNumber
@@ -80,10 +75,14 @@ public final class ReplayExporter {
         if session.isFinished { break }
         try session.advance()
       }
-      try writer?.finish()
-    } catch {
-      writer?.cancel()
-      throw error
+    }
+    if let gif {
+      try GIFWriter.write(
+        to: gif, width: canvas.width, height: canvas.height,
+        seeds: [Self.stripColor, Self.textColor, palette.background] + palette.channels
+      ) { writer throws(ViewerError) in try play(into: writer) }
+    } else {
+      try play(into: nil)
     }
     font.close()
     return Summary(frames: frames, width: canvas.width, height: canvas.height, returns: session.returns)

@@ -2,7 +2,7 @@ import Yams
 
 /// One recorded episode: its seed, the actions taken, the rewards earned and the hash of every
 /// observation (the reset frame first, then one per step).
-public struct ReplayEpisode: Sendable, Equatable {
+public struct RecordedEpisode: Sendable, Equatable {
   /// How the episode ended.
   public enum End: String, Sendable, Equatable, CaseIterable {
     /// The game ended.
@@ -31,32 +31,32 @@ public struct ReplayEpisode: Sendable, Equatable {
   /// The sum of the rewards.
   public var totalReward: Double { rewards.reduce(0) { $0 + Double($1) } }
 
-  static func parse(_ node: Node, index: Int, file: String) throws(ViewerError) -> ReplayEpisode {
+  static func parse(_ node: Node, index: Int, file: String) throws(ViewerError) -> RecordedEpisode {
     let prefix = "episodes[\(index)]"
     guard let mapping = node.mapping else {
-      throw .corruptReplay(file: file, key: prefix, detail: "must be a mapping (seed, length, actions, rewards, frameHashes)")
+      throw .corruptRecording(file: file, key: prefix, detail: "must be a mapping (seed, length, actions, rewards, frameHashes)")
     }
     func field(_ key: String) throws(ViewerError) -> String {
       guard let value = mapping[key]?.string else {
-        throw .truncatedReplay(file: file, detail: "\(prefix) has no '\(key)'")
+        throw .truncatedRecording(file: file, detail: "\(prefix) has no '\(key)'")
       }
       return value
     }
     guard let seed = UInt64(try field("seed")) else {
-      throw .corruptReplay(file: file, key: "\(prefix).seed", detail: "must be an integer ≥ 0")
+      throw .corruptRecording(file: file, key: "\(prefix).seed", detail: "must be an integer ≥ 0")
     }
     guard let length = Int(try field("length")), length >= 0 else {
-      throw .corruptReplay(file: file, key: "\(prefix).length", detail: "must be an integer ≥ 0")
+      throw .corruptRecording(file: file, key: "\(prefix).length", detail: "must be an integer ≥ 0")
     }
     guard let end = End(rawValue: try field("end")) else {
-      throw .corruptReplay(
+      throw .corruptRecording(
         file: file, key: "\(prefix).end", detail: "must be one of \(End.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     let actionWords = try field("actions").split(separator: " ")
     let rewardWords = try field("rewards").split(separator: " ")
     let hashWords = try field("frameHashes").split(separator: " ")
     guard actionWords.count == length, rewardWords.count == length, hashWords.count == length + 1 else {
-      throw .truncatedReplay(
+      throw .truncatedRecording(
         file: file,
         detail: "\(prefix) has length \(length) but \(actionWords.count) actions, \(rewardWords.count) rewards and "
           + "\(hashWords.count) frame hashes (expected \(length), \(length) and \(length + 1))")
@@ -65,7 +65,7 @@ public struct ReplayEpisode: Sendable, Equatable {
     actions.reserveCapacity(length)
     for word in actionWords {
       guard let action = Int(word), action >= 0 else {
-        throw .corruptReplay(file: file, key: "\(prefix).actions", detail: "'\(word)' is not an action index")
+        throw .corruptRecording(file: file, key: "\(prefix).actions", detail: "'\(word)' is not an action index")
       }
       actions.append(action)
     }
@@ -73,7 +73,7 @@ public struct ReplayEpisode: Sendable, Equatable {
     rewards.reserveCapacity(length)
     for word in rewardWords {
       guard let reward = Float(word), reward.isFinite else {
-        throw .corruptReplay(file: file, key: "\(prefix).rewards", detail: "'\(word)' is not a number")
+        throw .corruptRecording(file: file, key: "\(prefix).rewards", detail: "'\(word)' is not a number")
       }
       rewards.append(reward)
     }
@@ -82,12 +82,12 @@ public struct ReplayEpisode: Sendable, Equatable {
     for (position, word) in hashWords.enumerated() {
       guard let hash = FrameHash.parse(word) else {
         if position == hashWords.count - 1 && word.count < 16 {
-          throw .truncatedReplay(file: file, detail: "\(prefix).frameHashes ends with a cut-off hash '\(word)'")
+          throw .truncatedRecording(file: file, detail: "\(prefix).frameHashes ends with a cut-off hash '\(word)'")
         }
-        throw .corruptReplay(file: file, key: "\(prefix).frameHashes", detail: "'\(word)' is not 16 hex digits")
+        throw .corruptRecording(file: file, key: "\(prefix).frameHashes", detail: "'\(word)' is not 16 hex digits")
       }
       hashes.append(hash)
     }
-    return ReplayEpisode(seed: seed, actions: actions, rewards: rewards, frameHashes: hashes, end: end)
+    return RecordedEpisode(seed: seed, actions: actions, rewards: rewards, frameHashes: hashes, end: end)
   }
 }

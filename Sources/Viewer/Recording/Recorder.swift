@@ -1,17 +1,17 @@
 import GridGames
 
-/// Collects episodes as they are played into a `ReplayFile`.
-public final class ReplayRecorder {
-  public private(set) var replay: ReplayFile
-  private var current: ReplayEpisode?
+/// Collects episodes as they are played into a `Recording`.
+public final class Recorder {
+  public private(set) var recording: Recording
+  private var current: RecordedEpisode?
 
   public init(environment: EnvironmentDefinition, seed: UInt64, agent: String?) {
-    replay = ReplayFile(environment: environment, seed: seed, agent: agent)
+    recording = Recording(environment: environment, seed: seed, agent: agent)
   }
 
   /// Starts an episode with its seed and reset frame (dropping an unfinished one).
   public func begin(seed: UInt64, observation: Frame) {
-    current = ReplayEpisode(seed: seed, frameHashes: [FrameHash.of(observation)])
+    current = RecordedEpisode(seed: seed, frameHashes: [FrameHash.of(observation)])
   }
 
   /// Records one step.
@@ -22,20 +22,20 @@ public final class ReplayRecorder {
   }
 
   /// Ends the current episode and keeps it.
-  public func end(_ end: ReplayEpisode.End) {
+  public func end(_ end: RecordedEpisode.End) {
     guard var episode = current else { return }
     episode.end = end
-    replay.episodes.append(episode)
+    recording.episodes.append(episode)
     current = nil
   }
 
   /// Drops the current episode (it restarts).
   public func discard() { current = nil }
 
-  /// The replay, with an unfinished episode kept as `stopped` if it has any steps.
-  public func finish() -> ReplayFile {
+  /// The recording, with an unfinished episode kept as `stopped` if it has any steps.
+  public func finish() -> Recording {
     if let episode = current, !episode.actions.isEmpty { end(.stopped) }
     current = nil
-    return replay
+    return recording
   }
 }

@@ -1,6 +1,6 @@
 import GridGames
 
-/// The 64-bit FNV-1a hash of a frame's bytes: what a replay stores for every observation.
+/// The 64-bit FNV-1a hash of a frame's bytes: what a recording stores for every observation.
 ///
 /// - Paper: G. Fowler, L. C. Noll, K.-P. Vo, "FNV hash", IETF draft-eastlake-fnv.
 public enum FrameHash {

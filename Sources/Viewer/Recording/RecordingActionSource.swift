@@ -1,39 +1,39 @@
 import Foundation
 import GridGames
 
-/// Plays a replay's actions back and checks every re-simulated frame and reward against the
+/// Plays a recording's actions back and checks every re-simulated frame and reward against the
 /// recording; the first difference stops playback with an error.
-public final class ReplayActionSource: ActionSource {
-  public let replay: ReplayFile
+public final class RecordingActionSource: ActionSource {
+  public let recording: Recording
   /// The file name used in errors.
   public let file: String
   private var episode = 0
   private var position = 0
 
-  public init(replay: ReplayFile, file: String) {
-    self.replay = replay
+  public init(recording: Recording, file: String) {
+    self.recording = recording
     self.file = file
   }
 
   public var playerName: String {
-    replay.agent.map { "replay of agent \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "replay of a person"
+    recording.agent.map { "replay of agent \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "replay of a person"
   }
 
   /// The recorded action about to be replayed (highlighted in the panel; no Q-values).
   public var upcoming: Decision? {
-    guard episode < replay.episodes.count else { return nil }
-    let actions = replay.episodes[episode].actions
+    guard episode < recording.episodes.count else { return nil }
+    let actions = recording.episodes[episode].actions
     return position < actions.count ? Decision(action: actions[position]) : nil
   }
 
   public func episodeSeed(_ index: Int) -> UInt64? {
-    index < replay.episodes.count ? replay.episodes[index].seed : nil
+    index < recording.episodes.count ? recording.episodes[index].seed : nil
   }
 
   public func start(episode: Int, observation: Frame) throws(ViewerError) {
     self.episode = episode
     position = 0
-    let recorded = replay.episodes[episode]
+    let recorded = recording.episodes[episode]
     let found = FrameHash.of(observation)
     if found != recorded.frameHashes[0] {
       throw .frameMismatch(file: file, episode: episode, step: 0, expected: recorded.frameHashes[0], found: found)
@@ -41,7 +41,7 @@ public final class ReplayActionSource: ActionSource {
   }
 
   public func nextAction() throws(ViewerError) -> Int? {
-    let recorded = replay.episodes[episode]
+    let recorded = recording.episodes[episode]
     guard position < recorded.actions.count else {
       if recorded.end != .stopped {
         throw .episodeEndMismatch(
@@ -51,9 +51,9 @@ public final class ReplayActionSource: ActionSource {
       return nil
     }
     let action = recorded.actions[position]
-    let count = replay.environment.actionNames.count
+    let count = recording.environment.actionNames.count
     guard action < count else {
-      throw .corruptReplay(
+      throw .corruptRecording(
         file: file, key: "episodes[\(episode)].actions",
         detail: "action \(action) at step \(position + 1) is outside the game's \(count) actions")
     }
@@ -61,7 +61,7 @@ public final class ReplayActionSource: ActionSource {
   }
 
   public func finish(step: Step, action: Int, stepIndex: Int) throws(ViewerError) {
-    let recorded = replay.episodes[episode]
+    let recorded = recording.episodes[episode]
     position += 1
     let found = FrameHash.of(step.frame)
     if found != recorded.frameHashes[position] {
@@ -72,7 +72,7 @@ public final class ReplayActionSource: ActionSource {
         file: file, episode: episode, step: position, expected: recorded.rewards[position - 1], found: step.reward)
     }
     if step.isEpisodeOver {
-      let end: ReplayEpisode.End = step.terminated ? .terminated : .truncated
+      let end: RecordedEpisode.End = step.terminated ? .terminated : .truncated
       if position < recorded.actions.count || end != recorded.end {
         throw .episodeEndMismatch(
           file: file, episode: episode,

@@ -1,9 +1,11 @@
+import FileIO
 import Foundation
 import GridGames
 import Yams
 
 /// A recorded set of episodes that re-simulates exactly: the environment definition, the seeds,
-/// and per episode the actions, the rewards and a hash of every observation frame.
+/// and per episode the actions, the rewards and a hash of every observation frame. On disk it is
+/// a `.replay` file (`dqn record` writes one, `dqn replay FILE` plays it back).
 ///
 /// The text is YAML (see `Replays/README.md`):
 /// ```
@@ -25,7 +27,7 @@ import Yams
 ///   rewards: 0 0 0 0 0 0 0 0 1
 ///   frameHashes: 6c3e… (length + 1 hashes: the reset frame, then one per step)
 /// ```
-public struct ReplayFile: Sendable, Equatable {
+public struct Recording: Sendable, Equatable {
   /// The format version this code writes and reads.
   public static let formatVersion = 1
   /// The file's `format:` value.
@@ -36,9 +38,9 @@ public struct ReplayFile: Sendable, Equatable {
   public var seed: UInt64
   /// The run folder of the agent that played, nil for a person.
   public var agent: String?
-  public var episodes: [ReplayEpisode]
+  public var episodes: [RecordedEpisode]
 
-  public init(environment: EnvironmentDefinition, seed: UInt64, agent: String?, episodes: [ReplayEpisode] = []) {
+  public init(environment: EnvironmentDefinition, seed: UInt64, agent: String?, episodes: [RecordedEpisode] = []) {
     self.environment = environment
     self.seed = seed
     self.agent = agent
@@ -47,13 +49,13 @@ public struct ReplayFile: Sendable, Equatable {
 
   // MARK: - Writing
 
-  /// The replay's text.
+  /// The recording's text (what a `.replay` file holds).
   public func text() throws(ViewerError) -> String {
     let environmentText: String
     do {
       environmentText = try environment.yaml()
     } catch {
-      throw .corruptReplay(file: "<replay>", key: "environment", detail: "cannot encode: \(error)")
+      throw .corruptRecording(file: "<replay>", key: "environment", detail: "cannot encode: \(error)")
     }
     var lines = [
       "# A dqn replay: re-simulate it with `dqn replay FILE` (format described in Replays/README.md).",
@@ -82,13 +84,19 @@ public struct ReplayFile: Sendable, Equatable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Writes the replay to a temporary name and renames it into place.
+  /// Writes the recording to `url`, atomically (`AtomicFile`).
+  ///
+  /// - Throws: `ViewerError.unwritable` naming the file.
   public func write(to url: URL) throws(ViewerError) {
     let text = try text()
-    try OutputFile.write(Data(text.utf8), to: url)
+    do {
+      try AtomicFile.write(text, to: url)
+    } catch {
+      throw ViewerError(error)
+    }
   }
 
-  /// A number as the replay writes it: whole numbers without ".0" ("3", "-1"), else Swift's
+  /// A number as the recording writes it: whole numbers without ".0" ("3", "-1"), else Swift's
   /// shortest round-trip form ("0.01").
   public static func format(_ value: Float) -> String {
     if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
@@ -116,68 +124,68 @@ public struct ReplayFile: Sendable, Equatable {
 
   // MARK: - Reading
 
-  /// Reads and checks a replay file (format, version, completeness; not the frames).
-  public static func load(from url: URL) throws(ViewerError) -> ReplayFile {
+  /// Reads and checks a recording file (format, version, completeness; not the frames).
+  public static func load(from url: URL) throws(ViewerError) -> Recording {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-      throw .unreadableReplay(file: url.path, detail: "no such file")
+      throw .unreadableRecording(file: url.path, detail: "no such file")
     }
-    guard !isDirectory.boolValue else { throw .unreadableReplay(file: url.path, detail: "it is a directory") }
+    guard !isDirectory.boolValue else { throw .unreadableRecording(file: url.path, detail: "it is a directory") }
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw .unreadableReplay(file: url.path, detail: "permission denied")
+      throw .unreadableRecording(file: url.path, detail: "permission denied")
     }
     return try parse(String(decoding: data, as: UTF8.self), file: url.path)
   }
 
-  /// Decodes a replay's text; `file` names it in errors.
-  public static func parse(_ text: String, file: String) throws(ViewerError) -> ReplayFile {
+  /// Decodes a recording's text; `file` names it in errors.
+  public static func parse(_ text: String, file: String) throws(ViewerError) -> Recording {
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)
     } catch {
       // A cut in the middle of a quoted list leaves an unterminated scalar.
       if text.hasPrefix("# A dqn replay") || text.contains("format: \(formatName)") {
-        throw .truncatedReplay(file: file, detail: "the YAML ends in the middle of a value")
+        throw .truncatedRecording(file: file, detail: "the YAML ends in the middle of a value")
       }
-      throw .notAReplay(file: file, detail: "not YAML (\("\(error)".split(separator: "\n").first ?? ""))")
+      throw .notARecording(file: file, detail: "not YAML (\("\(error)".split(separator: "\n").first ?? ""))")
     }
     guard let mapping = node?.mapping else {
-      throw .notAReplay(file: file, detail: "expected a mapping with 'format: \(formatName)'")
+      throw .notARecording(file: file, detail: "expected a mapping with 'format: \(formatName)'")
     }
     guard let format = mapping["format"]?.string, format == formatName else {
-      throw .notAReplay(file: file, detail: "it lacks 'format: \(formatName)'")
+      throw .notARecording(file: file, detail: "it lacks 'format: \(formatName)'")
     }
     guard let versionText = mapping["version"]?.string else {
-      throw .truncatedReplay(file: file, detail: "missing key 'version'")
+      throw .truncatedRecording(file: file, detail: "missing key 'version'")
     }
     guard versionText == String(formatVersion) else {
-      throw .unsupportedReplayVersion(file: file, found: versionText, supported: formatVersion)
+      throw .unsupportedRecordingVersion(file: file, found: versionText, supported: formatVersion)
     }
     func required(_ key: String) throws(ViewerError) -> Node {
-      guard let value = mapping[key] else { throw .truncatedReplay(file: file, detail: "missing key '\(key)'") }
+      guard let value = mapping[key] else { throw .truncatedRecording(file: file, detail: "missing key '\(key)'") }
       return value
     }
     guard let seed = UInt64(try required("seed").string ?? "") else {
-      throw .corruptReplay(file: file, key: "seed", detail: "must be an integer ≥ 0")
+      throw .corruptRecording(file: file, key: "seed", detail: "must be an integer ≥ 0")
     }
     let agent = mapping["agent"]?.string
     if let hash = mapping["frameHash"]?.string, hash != "fnv1a-64" {
-      throw .corruptReplay(file: file, key: "frameHash", detail: "unknown hash '\(hash)' (this dqn uses fnv1a-64)")
+      throw .corruptRecording(file: file, key: "frameHash", detail: "unknown hash '\(hash)' (this dqn uses fnv1a-64)")
     }
     guard let episodeCount = Int(try required("episodeCount").string ?? ""), episodeCount >= 0 else {
-      throw .corruptReplay(file: file, key: "episodeCount", detail: "must be an integer ≥ 0")
+      throw .corruptRecording(file: file, key: "episodeCount", detail: "must be an integer ≥ 0")
     }
     // Completeness first: a cut file is reported as truncated, not as a broken environment.
     let episodeNodes = mapping["episodes"]?.sequence.map(Array.init) ?? []
     if mapping["episodes"] == nil && episodeCount > 0 {
-      throw .truncatedReplay(file: file, detail: "missing key 'episodes'")
+      throw .truncatedRecording(file: file, detail: "missing key 'episodes'")
     }
     guard episodeNodes.count == episodeCount else {
-      throw .truncatedReplay(
+      throw .truncatedRecording(
         file: file, detail: "episodeCount is \(episodeCount) but the file holds \(episodeNodes.count) episodes")
     }
     guard let environmentText = try required("environment").string else {
-      throw .corruptReplay(file: file, key: "environment", detail: "must be the environment definition as a YAML block")
+      throw .corruptRecording(file: file, key: "environment", detail: "must be the environment definition as a YAML block")
     }
     let environment: EnvironmentDefinition
     do {
@@ -185,10 +193,10 @@ public struct ReplayFile: Sendable, Equatable {
     } catch {
       throw .environment(error)
     }
-    var episodes: [ReplayEpisode] = []
+    var episodes: [RecordedEpisode] = []
     for (index, episodeNode) in episodeNodes.enumerated() {
-      episodes.append(try ReplayEpisode.parse(episodeNode, index: index, file: file))
+      episodes.append(try RecordedEpisode.parse(episodeNode, index: index, file: file))
     }
-    return ReplayFile(environment: environment, seed: seed, agent: agent, episodes: episodes)
+    return Recording(environment: environment, seed: seed, agent: agent, episodes: episodes)
   }
 }

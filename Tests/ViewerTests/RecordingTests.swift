@@ -4,44 +4,44 @@ import Testing
 
 @testable import Viewer
 
-@Suite struct ReplayFileTests {
+@Suite struct RecordingTests {
   @Test func textRoundTrips() throws {
-    let replay = try randomReplay(catchDefinition(), episodes: 3)
+    let replay = try randomRecording(catchDefinition(), episodes: 3)
     #expect(replay.episodes.count == 3)
     for episode in replay.episodes {
       #expect(episode.frameHashes.count == episode.actions.count + 1)
       #expect(episode.end == .terminated)
     }
-    let parsed = try ReplayFile.parse(try replay.text(), file: "test.replay")
+    let parsed = try Recording.parse(try replay.text(), file: "test.replay")
     #expect(parsed == replay)
   }
 
   @Test func writesAndLoads() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var replay = try randomReplay(catchDefinition(), episodes: 1)
+    var replay = try randomRecording(catchDefinition(), episodes: 1)
     replay.agent = "Agents/runs/some \"quoted\" run"
     let url = directory.appendingPathComponent("a.replay")
     try replay.write(to: url)
-    #expect(try ReplayFile.load(from: url) == replay)
+    #expect(try Recording.load(from: url) == replay)
   }
 
   /// Seed + actions reproduce every frame, in every game (time-limited so random play ends).
-  @Test(arguments: GameKind.allCases)
-  func recordingVerifiesInEveryGame(_ game: GameKind) throws {
-    var definition = EnvironmentDefinition.defaults(for: game)
+  @Test(arguments: GameRegistry.builtIn.map { $0.name })
+  func recordingVerifiesInEveryGame(_ game: String) throws {
+    var definition = EnvironmentDefinition.defaults(for: try #require(GameRegistry.game(named: game)))
     definition.observation.maxEpisodeSteps = 40
-    let replay = try randomReplay(definition, episodes: 2)
-    let parsed = try ReplayFile.parse(try replay.text(), file: "\(game).replay")
-    let returns = try Recording.verify(parsed, file: "\(game).replay")
+    let replay = try randomRecording(definition, episodes: 2)
+    let parsed = try Recording.parse(try replay.text(), file: "\(game).replay")
+    let returns = try parsed.verify(file: "\(game).replay")
     #expect(returns == replay.episodes.map(\.totalReward))
   }
 
   @Test func tamperedHashIsCaughtAtItsStep() throws {
-    var replay = try randomReplay(catchDefinition(), episodes: 2)
+    var replay = try randomRecording(catchDefinition(), episodes: 2)
     replay.episodes[1].frameHashes[4] ^= 1
     #expect {
-      try Recording.verify(replay, file: "t.replay")
+      try replay.verify(file: "t.replay")
     } throws: { error in
       guard case ViewerError.frameMismatch(let file, let episode, let step, _, _) = error else { return false }
       return file == "t.replay" && episode == 1 && step == 4
@@ -49,19 +49,19 @@ import Testing
   }
 
   @Test func tamperedActionIsCaught() throws {
-    var replay = try randomReplay(catchDefinition(), episodes: 1)
+    var replay = try randomRecording(catchDefinition(), episodes: 1)
     // Moving the other way changes the paddle's position in the next frame.
     let first = replay.episodes[0].actions[0]
     replay.episodes[0].actions[0] = first == 0 ? 2 : 0
-    #expect(throws: ViewerError.self) { try Recording.verify(replay, file: "t.replay") }
+    #expect(throws: ViewerError.self) { try replay.verify(file: "t.replay") }
   }
 
   @Test func tamperedRewardIsCaught() throws {
-    var replay = try randomReplay(catchDefinition(), episodes: 1)
+    var replay = try randomRecording(catchDefinition(), episodes: 1)
     let last = replay.episodes[0].rewards.count - 1
     replay.episodes[0].rewards[last] += 5
     #expect {
-      try Recording.verify(replay, file: "t.replay")
+      try replay.verify(file: "t.replay")
     } throws: { error in
       if case ViewerError.rewardMismatch = error { return true }
       return false
@@ -69,9 +69,9 @@ import Testing
   }
 
   @Test func otherVersionIsRejected() throws {
-    let text = try randomReplay(catchDefinition(), episodes: 1).text().replacingOccurrences(of: "version: 1", with: "version: 2")
+    let text = try randomRecording(catchDefinition(), episodes: 1).text().replacingOccurrences(of: "version: 1", with: "version: 2")
     #expect {
-      try ReplayFile.parse(text, file: "v2.replay")
+      try Recording.parse(text, file: "v2.replay")
     } throws: { error in
       (error as? ViewerError)?.description == "v2.replay: replay format version 2 is not supported (this dqn reads version 1)"
     }
@@ -79,35 +79,35 @@ import Testing
 
   @Test(arguments: [0.3, 0.5, 0.8, 0.95, 0.999])
   func truncationIsReported(_ fraction: Double) throws {
-    let text = try randomReplay(catchDefinition(), episodes: 3).text()
+    let text = try randomRecording(catchDefinition(), episodes: 3).text()
     let cut = String(text.prefix(Int(Double(text.count) * fraction)))
     #expect {
-      try ReplayFile.parse(cut, file: "cut.replay")
+      try Recording.parse(cut, file: "cut.replay")
     } throws: { error in
-      guard case ViewerError.truncatedReplay(let file, _) = error else { return false }
+      guard case ViewerError.truncatedRecording(let file, _) = error else { return false }
       return file == "cut.replay"
     }
   }
 
   @Test func unknownGameIsNamed() throws {
-    let text = try randomReplay(catchDefinition(), episodes: 1).text()
+    let text = try randomRecording(catchDefinition(), episodes: 1).text()
       .replacingOccurrences(of: "game: catch", with: "game: pong")
     #expect {
-      try ReplayFile.parse(text, file: "pong.replay")
+      try Recording.parse(text, file: "pong.replay")
     } throws: { error in
       let message = (error as? ViewerError)?.description ?? ""
       return message.hasPrefix("pong.replay") && message.contains("unknown game 'pong'")
     }
   }
 
-  @Test func notAReplay() throws {
-    #expect(throws: ViewerError.self) { try ReplayFile.parse("name: catch\ngame: catch\n", file: "x.yaml") }
-    #expect(throws: ViewerError.self) { try ReplayFile.parse("", file: "empty.replay") }
-    #expect(throws: ViewerError.self) { try ReplayFile.load(from: URL(fileURLWithPath: "/nonexistent/x.replay")) }
+  @Test func notARecording() throws {
+    #expect(throws: ViewerError.self) { try Recording.parse("name: catch\ngame: catch\n", file: "x.yaml") }
+    #expect(throws: ViewerError.self) { try Recording.parse("", file: "empty.replay") }
+    #expect(throws: ViewerError.self) { try Recording.load(from: URL(fileURLWithPath: "/nonexistent/x.replay")) }
   }
 
   @Test func unwritableOutputIsNamed() throws {
-    let replay = try randomReplay(catchDefinition(), episodes: 1)
+    let replay = try randomRecording(catchDefinition(), episodes: 1)
     #expect {
       try replay.write(to: URL(fileURLWithPath: "/nonexistent-folder/x.replay"))
     } throws: { error in
@@ -117,7 +117,7 @@ import Testing
 
   @Test func stoppedEpisodeReplaysUpToWhereItStopped() throws {
     let definition = catchDefinition()
-    let recorder = ReplayRecorder(environment: definition, seed: 1, agent: nil)
+    let recorder = Recorder(environment: definition, seed: 1, agent: nil)
     let session = try PlaybackSession(
       definition: definition, source: RandomActionSource(actionCount: 3, seed: 1, episodes: 5), recorder: recorder,
       rendersDisplay: false)
@@ -127,6 +127,6 @@ import Testing
     #expect(replay.episodes.count == 1)
     #expect(replay.episodes[0].end == .stopped)
     #expect(replay.episodes[0].actions.count == 3)
-    #expect(try Recording.verify(replay, file: "s.replay").count == 1)
+    #expect(try replay.verify(file: "s.replay").count == 1)
   }
 }
