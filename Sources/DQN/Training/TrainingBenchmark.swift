@@ -6,7 +6,7 @@ import NeuralNetwork
 /// learning) in environment steps per second, without any file output.
 public enum TrainingBenchmark {
   /// One timed run.
-  public struct Figure: Sendable {
+  public struct Figure: Sendable, Encodable {
     public var environment: String
     public var trainFrequency: Int
     public var steps: Int
@@ -17,10 +17,30 @@ public enum TrainingBenchmark {
 
     public var stepsPerSecond: Double { seconds > 0 ? Double(steps) / seconds : 0 }
 
-    public var json: String {
-      String(
-        format: "{\"name\":\"train\",\"env\":\"%@\",\"train_frequency\":%d,\"steps\":%d,\"updates\":%d,\"seconds\":%.3f,\"steps_per_s\":%.1f,\"learning_fraction\":%.3f}",
-        environment, trainFrequency, steps, updates, seconds, stepsPerSecond, seconds > 0 ? learningSeconds / seconds : 0)
+    /// One JSON object (keys sorted): `{"env":…,"learning_fraction":…,"name":"train",…}`.
+    public func json() throws -> String {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case name, environment = "env", trainFrequency = "train_frequency", steps, updates, seconds
+      case stepsPerSecond = "steps_per_s", learningFraction = "learning_fraction"
+    }
+
+    /// Seconds to the millisecond, steps per second to a tenth, the learning fraction to 0.001.
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode("train", forKey: .name)
+      try container.encode(environment, forKey: .environment)
+      try container.encode(trainFrequency, forKey: .trainFrequency)
+      try container.encode(steps, forKey: .steps)
+      try container.encode(updates, forKey: .updates)
+      try container.encode((seconds * 1_000).rounded() / 1_000, forKey: .seconds)
+      try container.encode((stepsPerSecond * 10).rounded() / 10, forKey: .stepsPerSecond)
+      let fraction = seconds > 0 ? learningSeconds / seconds : 0
+      try container.encode((fraction * 1_000).rounded() / 1_000, forKey: .learningFraction)
     }
 
     public var line: String {
