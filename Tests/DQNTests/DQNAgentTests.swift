@@ -230,4 +230,18 @@ import Testing
       (error as? AgentStateError)?.part == .onlineNetwork && "\(error)".contains("fc.weight")
     }
   }
+
+  @Test func restoringAReplayLaidOutOtherwiseIsAProgrammerError() async {
+    await #expect(processExitsWith: .failure) {
+      let settings = DQNAgentTests.settings(
+        batchSize: 1, learningStarts: 0, trainFrequency: 1, gradientSteps: 1, double: true,
+        targetUpdate: .periodic(updates: 1_000), rewardClip: 0)
+      let agent = DQNAgentTests.agent(settings: settings, sampler: UniformSampler(), discount: 0.9, seed: 11)
+      let other = DQNAgentTests.agent(
+        settings: settings, sampler: DQNAgentTests.prioritized(priorityEpsilon: 0.01), discount: 0.9, seed: 11)
+      var state = agent.state
+      state.replay = other.replay.emptyCopy()
+      try? agent.restore(state)
+    }
+  }
 }
