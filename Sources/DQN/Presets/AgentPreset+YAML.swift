@@ -40,7 +40,7 @@ extension AgentPreset {
   }
 
   /// The preset as a YAML mapping, every key with its value in table order.
-  public var yamlNode: Node {
+  var yamlNode: Node {
     .mapping(Node.Mapping(Self.fields.map { (Node($0.key), Node($0.read(self))) }))
   }
 

@@ -2,8 +2,8 @@ import DQN
 import GridGames
 import NeuralNetwork
 
-/// A trained agent playing ε-greedily; it decides as soon as it sees a frame, so the panel can
-/// show the Q-values and the action it is about to take.
+/// A trained agent playing ε-greedily (`EpsilonGreedy`, as `dqn eval` plays); it decides as soon
+/// as it sees a frame, so the panel can show the Q-values and the action it is about to take.
 public final class AgentActionSource: ActionSource {
   public let agent: TrainedAgent
   public let epsilon: Float
