@@ -43,7 +43,7 @@ struct BenchTrainCommand: ParsableCommand {
     for frequency in [4, 1] {
       let preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
       let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed)
-      print(output.json ? figure.json : figure.line)
+      print(output.json ? try figure.json() : figure.line)
     }
     if replayFrames > 0 {
       let shape = FrameShape(height: 84, width: 84, channels: 1)

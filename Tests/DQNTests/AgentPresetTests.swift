@@ -28,7 +28,7 @@ import Testing
     let preset = try AgentPreset.parse(yaml: "learningRate: 0.0005\ndueling: true\nnetwork: minatar\n", file: "p.yaml")
     #expect(preset.learningRate == 0.0005 && preset.dueling && preset.network == .minatar)
     #expect(preset.batchSize == AgentPreset().batchSize)
-    #expect(try AgentPreset.parse(yaml: preset.yaml, file: "round.yaml") == preset)
+    #expect(try AgentPreset.parse(yaml: try preset.yaml(), file: "round.yaml") == preset)
   }
 
   @Test func unknownKeyNamesFileKeyAndAllowedKeys() {

@@ -11,10 +11,11 @@ import Testing
     #expect(abs(schedule.value(at: 10_000_000) - 0.1) < 1e-6)
   }
 
-  @Test func dependsOnlyOnTheStep() {
-    // Defined in steps, not as a fraction of a planned run: the same step gives the same value.
-    let schedule = LinearSchedule(from: 1, to: 0.05, steps: 5_000)
-    #expect(schedule.value(at: 2_500) == LinearSchedule(from: 1, to: 0.05, steps: 5_000).value(at: 2_500))
-    #expect(abs(schedule.value(at: 2_500) - 0.525) < 1e-6)
+  @Test func risesAsWellAsFalls() {
+    // Prioritized replay's β climbs from 0.4 to 1.
+    let schedule = LinearSchedule(from: 0.4, to: 1, steps: 100)
+    #expect(abs(schedule.value(at: 50) - 0.7) < 1e-6)
+    #expect(schedule.value(at: 100) == 1)
+    #expect(schedule.value(at: 1_000) == 1)
   }
 }

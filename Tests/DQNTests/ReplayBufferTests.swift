@@ -11,6 +11,25 @@ import Testing
     Frame(height: 1, width: 2, channels: 1, pixels: [UInt8(value % 256), UInt8(value % 256)])
   }
 
+  static func uniform(capacity: Int, frameShape: FrameShape, stackDepth: Int, nStep: Int, discount: Float) -> ReplayBuffer {
+    ReplayBuffer(
+      ring: FrameRing(capacity: capacity, frameShape: frameShape), sampler: UniformSampler(), stackDepth: stackDepth,
+      nStep: nStep, discount: discount)
+  }
+
+  static func prioritized(
+    capacity: Int, stackDepth: Int, nStep: Int, discount: Float, priorityExponent: Float, priorityEpsilon: Float,
+    importanceExponent: Float
+  ) -> (ReplayBuffer, PrioritizedSampler) {
+    let sampler = PrioritizedSampler(
+      capacity: capacity, priorityExponent: priorityExponent, priorityEpsilon: priorityEpsilon,
+      importanceExponent: LinearSchedule(from: importanceExponent, to: 1, steps: 100))
+    let replay = ReplayBuffer(
+      ring: FrameRing(capacity: capacity, frameShape: shape), sampler: sampler, stackDepth: stackDepth, nStep: nStep,
+      discount: discount)
+    return (replay, sampler)
+  }
+
   /// The frame values (×255) of each stack position of row `row`.
   static func stackValues(_ tensor: Tensor, row: Int, depth: Int) -> [Int] {
     let perObservation = depth * 2
@@ -19,7 +38,7 @@ import Testing
 
   @Test(arguments: [2, 3, 7], [0, 1, 6, 7, 15])
   func wrapsAroundKeepingTheNewestSlots(capacity: Int, adds: Int) {
-    let replay = ReplayBuffer(capacity: capacity, frameShape: Self.shape, stackDepth: 1, discount: 0.9)
+    let replay = Self.uniform(capacity: capacity, frameShape: Self.shape, stackDepth: 1, nStep: 1, discount: 0.9)
     for index in 0..<adds {
       replay.add(frame: Self.frame(index), action: index % 3, reward: Float(index), terminated: false, truncated: false)
     }
@@ -29,7 +48,7 @@ import Testing
     // Every sample is a stored transition whose next frame is the following one.
     let batch = ReplayBatch(batchSize: 8, observationShape: replay.observationShape)
     var rng = SplitMix64(seed: 1)
-    replay.sample(into: batch, using: &rng)
+    replay.sample(into: batch, step: 0, using: &rng)
     for row in 0..<8 {
       let index = batch.indices[row]
       #expect(index >= max(0, adds - capacity) && index < adds - 1)
@@ -42,7 +61,7 @@ import Testing
   }
 
   @Test func stacksNeverReachAcrossAnEpisodeStart() {
-    let replay = ReplayBuffer(capacity: 50, frameShape: Self.shape, stackDepth: 3, discount: 1)
+    let replay = Self.uniform(capacity: 50, frameShape: Self.shape, stackDepth: 3, nStep: 1, discount: 1)
     // Episode A: frames 10, 11, terminal step from 11, final frame 12.
     replay.add(frame: Self.frame(10), action: 0, reward: 0, terminated: false, truncated: false)
     replay.add(frame: Self.frame(11), action: 0, reward: 1, terminated: true, truncated: false)
@@ -51,7 +70,7 @@ import Testing
     for value in 20..<24 { replay.add(frame: Self.frame(value), action: 1, reward: 0, terminated: false, truncated: false) }
     let batch = ReplayBatch(batchSize: 64, observationShape: replay.observationShape)
     var rng = SplitMix64(seed: 3)
-    replay.sample(into: batch, using: &rng)
+    replay.sample(into: batch, step: 0, using: &rng)
     var seen = Set<Int>()
     for row in 0..<64 {
       let observation = Self.stackValues(batch.observations, row: row, depth: 3)
@@ -73,14 +92,14 @@ import Testing
   }
 
   @Test func truncatedStepsBootstrapFromTheFinalFrameAndNStepStopsThere() {
-    let replay = ReplayBuffer(capacity: 50, frameShape: Self.shape, stackDepth: 1, nStep: 3, discount: 0.5)
+    let replay = Self.uniform(capacity: 50, frameShape: Self.shape, stackDepth: 1, nStep: 3, discount: 0.5)
     replay.add(frame: Self.frame(1), action: 0, reward: 1, terminated: false, truncated: false)
     replay.add(frame: Self.frame(2), action: 0, reward: 2, terminated: false, truncated: true)
     replay.addFinal(frame: Self.frame(3))
     replay.add(frame: Self.frame(7), action: 0, reward: 0, terminated: false, truncated: false)
     let batch = ReplayBatch(batchSize: 32, observationShape: replay.observationShape)
     var rng = SplitMix64(seed: 4)
-    replay.sample(into: batch, using: &rng)
+    replay.sample(into: batch, step: 0, using: &rng)
     for row in 0..<32 {
       let observation = Self.stackValues(batch.observations, row: row, depth: 1)[0]
       let next = Self.stackValues(batch.nextObservations, row: row, depth: 1)[0]
@@ -96,27 +115,28 @@ import Testing
 
   @Test func rgbFramesBecomeChannelPlanes() {
     let shape = FrameShape(height: 1, width: 2, channels: 3)
-    let replay = ReplayBuffer(capacity: 4, frameShape: shape, stackDepth: 1, discount: 1)
+    let replay = Self.uniform(capacity: 4, frameShape: shape, stackDepth: 1, nStep: 1, discount: 1)
     let pixels: [UInt8] = [10, 20, 30, 40, 50, 60]  // (r, g, b) of pixel 0, then of pixel 1
     replay.add(frame: Frame(height: 1, width: 2, channels: 3, pixels: pixels), action: 0, reward: 0, terminated: true, truncated: false)
     replay.addFinal(frame: Frame(shape: shape))
     let batch = ReplayBatch(batchSize: 1, observationShape: replay.observationShape)
     var rng = SplitMix64(seed: 0)
-    replay.sample(into: batch, using: &rng)
+    replay.sample(into: batch, step: 0, using: &rng)
     #expect(batch.observations.shape == [1, 3, 1, 2])
     #expect(batch.observations.scalars.map { Int(($0 * 255).rounded()) } == [10, 40, 20, 50, 30, 60])
   }
 
   @Test func prioritizedSamplingFavoursLargeErrorsAndWeightsThem() {
-    let replay = ReplayBuffer(capacity: 16, frameShape: Self.shape, stackDepth: 1, discount: 1, prioritized: true, priorityExponent: 1)
+    let (replay, sampler) = Self.prioritized(
+      capacity: 16, stackDepth: 1, nStep: 1, discount: 1, priorityExponent: 1, priorityEpsilon: 1, importanceExponent: 1)
     for value in 0..<5 { replay.add(frame: Self.frame(value), action: 0, reward: 0, terminated: false, truncated: false) }
     // New transitions enter at the max priority (1).
-    #expect(replay.priorities?.total == 5)
-    replay.updatePriorities(indices: [0, 1, 2, 3], errors: [0, 0, 9, 0], epsilon: 1)
+    #expect(sampler.priorities.total == 5)
+    replay.updatePriorities(indices: [0, 1, 2, 3], errors: [0, 0, 9, 0])
     // Index 4 has no next frame yet, so it is never drawn.
     let batch = ReplayBatch(batchSize: 13, observationShape: replay.observationShape)
     var rng = SplitMix64(seed: 9)
-    replay.sample(into: batch, importanceExponent: 1, using: &rng)
+    replay.sample(into: batch, step: 0, using: &rng)
     let twos = batch.indices.filter { $0 == 2 }.count
     #expect(twos >= 6)
     for row in 0..<13 {
@@ -126,31 +146,72 @@ import Testing
     }
   }
 
+  @Test func importanceExponentAnnealsWithTheStep() {
+    let (replay, _) = Self.prioritized(
+      capacity: 16, stackDepth: 1, nStep: 1, discount: 1, priorityExponent: 1, priorityEpsilon: 1, importanceExponent: 0)
+    for value in 0..<5 { replay.add(frame: Self.frame(value), action: 0, reward: 0, terminated: false, truncated: false) }
+    replay.updatePriorities(indices: [0, 1, 2, 3], errors: [0, 0, 9, 0])
+    let batch = ReplayBatch(batchSize: 8, observationShape: replay.observationShape)
+    var rng = SplitMix64(seed: 9)
+    // β = 0 at step 0: no correction, every weight 1; β = 1 from step 100 on.
+    replay.sample(into: batch, step: 0, using: &rng)
+    #expect(batch.weights.allSatisfy { $0 == 1 })
+    replay.sample(into: batch, step: 100, using: &rng)
+    #expect(batch.weights.contains { $0 < 0.2 })
+  }
+
+  @Test func finalFramesAreNeverDrawnAndHaveNoPriority() {
+    let (replay, sampler) = Self.prioritized(
+      capacity: 16, stackDepth: 1, nStep: 1, discount: 1, priorityExponent: 1, priorityEpsilon: 1, importanceExponent: 1)
+    for value in 0..<6 {
+      replay.add(frame: Self.frame(value), action: 0, reward: 0, terminated: value % 2 == 1, truncated: false)
+      if value % 2 == 1 { replay.addFinal(frame: Self.frame(100 + value)) }
+    }
+    // Slots: 0 1 F 3 4 F 6 7 F (the frames 2, 5 and 8 end episodes).
+    for final in [2, 5, 8] { #expect(sampler.priorities[final] == 0) }
+    let batch = ReplayBatch(batchSize: 64, observationShape: replay.observationShape)
+    var rng = SplitMix64(seed: 1)
+    replay.sample(into: batch, step: 0, using: &rng)
+    #expect(Set(batch.indices).isDisjoint(with: [2, 5, 8]))
+    #expect(Set(batch.indices) == [0, 1, 3, 4, 6, 7])
+  }
+
   @Test func roundTripsThroughItsFile() throws {
-    let replay = ReplayBuffer(capacity: 7, frameShape: Self.shape, stackDepth: 2, nStep: 2, discount: 0.9, prioritized: true)
+    let (replay, sampler) = Self.prioritized(
+      capacity: 7, stackDepth: 2, nStep: 2, discount: 0.9, priorityExponent: 0.6, priorityEpsilon: 0.01,
+      importanceExponent: 0.4)
     for value in 0..<11 {
       replay.add(frame: Self.frame(value), action: value % 2, reward: Float(value), terminated: value % 4 == 3, truncated: false)
       if value % 4 == 3 { replay.addFinal(frame: Self.frame(100 + value)) }
     }
-    replay.updatePriorities(indices: [10, 11], errors: [3, 0.5], epsilon: 0.01)
+    replay.updatePriorities(indices: [10, 11], errors: [3, 0.5])
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).bin")
     defer { try? FileManager.default.removeItem(at: url) }
     try replay.write(to: url)
-    let copy = ReplayBuffer(capacity: 7, frameShape: Self.shape, stackDepth: 2, nStep: 2, discount: 0.9, prioritized: true)
+    let copy = replay.emptyCopy()
     try copy.read(from: url)
-    #expect(copy.priorities == replay.priorities)
+    let copiedSampler = try #require(copy.sampler as? PrioritizedSampler)
+    #expect(copiedSampler.priorities == sampler.priorities && copiedSampler.maxPriority == sampler.maxPriority)
+    #expect(copiedSampler.maxPriority > 1)
     let first = ReplayBatch(batchSize: 5, observationShape: replay.observationShape)
     let second = ReplayBatch(batchSize: 5, observationShape: replay.observationShape)
     var rng1 = SplitMix64(seed: 2)
     var rng2 = SplitMix64(seed: 2)
-    replay.sample(into: first, using: &rng1)
-    copy.sample(into: second, using: &rng2)
+    replay.sample(into: first, step: 50, using: &rng1)
+    copy.sample(into: second, step: 50, using: &rng2)
     #expect(first.observations == second.observations && first.nextObservations == second.nextObservations)
     #expect(first.rewards == second.rewards && first.indices == second.indices && first.weights == second.weights)
 
-    // A buffer of another size refuses the file; a cut file is reported as truncated.
-    let other = ReplayBuffer(capacity: 8, frameShape: Self.shape, stackDepth: 2, nStep: 2, discount: 0.9, prioritized: true)
+    // A buffer of another size or another sampler refuses the file; a cut file is reported as truncated.
+    let (other, _) = Self.prioritized(
+      capacity: 8, stackDepth: 2, nStep: 2, discount: 0.9, priorityExponent: 0.6, priorityEpsilon: 0.01,
+      importanceExponent: 0.4)
     #expect(throws: ReplayFileError.self) { try other.read(from: url) }
+    let uniform = Self.uniform(capacity: 7, frameShape: Self.shape, stackDepth: 2, nStep: 2, discount: 0.9)
+    #expect { try uniform.read(from: url) } throws: { error in
+      guard case ReplayFileError.mismatch(_, let detail) = error else { return false }
+      return detail.contains("prioritized")
+    }
     let data = try Data(contentsOf: url)
     try data.prefix(data.count - 3).write(to: url)
     #expect(throws: ReplayFileError.truncated(file: url.path)) { try copy.read(from: url) }
@@ -159,15 +220,11 @@ import Testing
   @Test func samplingAnEmptyBufferIsAProgrammerError() async {
     await #expect(processExitsWith: .failure) {
       let replay = ReplayBuffer(
-        capacity: 4, frameShape: FrameShape(height: 1, width: 2, channels: 1), stackDepth: 1, discount: 1)
+        ring: FrameRing(capacity: 4, frameShape: FrameShape(height: 1, width: 2, channels: 1)), sampler: UniformSampler(),
+        stackDepth: 1, nStep: 1, discount: 1)
       let batch = ReplayBatch(batchSize: 1, observationShape: replay.observationShape)
       var rng = SplitMix64(seed: 0)
-      replay.sample(into: batch, using: &rng)
+      replay.sample(into: batch, step: 0, using: &rng)
     }
-  }
-
-  @Test func memoryIsTheFramesPlusNineBytesPerSlot() {
-    let ring = FrameRing(capacity: 1_000, frameShape: FrameShape(height: 84, width: 84, channels: 1))
-    #expect(ring.allocatedBytes == 1_000 * (84 * 84 + 9))
   }
 }

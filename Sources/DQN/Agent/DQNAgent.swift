@@ -1,122 +1,160 @@
 import GridGames
 import NeuralNetwork
 
-/// The DQN agent: online and target Q-networks, the optimizer, the loss and the replay buffer.
+/// A DQN agent: online and target Q-networks, an optimizer and a replay buffer. It acts
+/// ε-greedily, stores what it observes, and learns from sampled batches with (Double) DQN
+/// targets whenever its `LearningSettings` say so.
 ///
-/// It acts ε-greedily, stores what happens, and learns from sampled batches with (Double) DQN
-/// targets. When to learn is the training loop's decision (cleanrl's `learning_starts`).
+/// It is built from its parts (`DQNAgentBuilder` makes them from a preset) and has a small
+/// surface: `act(_:)`, `observe(_:)`, and `state`/`restore(_:)` for checkpoints. It knows
+/// observations and frames, never environments.
 /// - Paper: V. Mnih et al., "Human-level control through deep RL", Nature 518, 2015.
 public final class DQNAgent {
-  public let preset: AgentPreset
   public let onlineNetwork: Sequential
   public let targetNetwork: Sequential
-  public var optimizer: any Optimizer
-  public let replay: ReplayBuffer
+  public internal(set) var optimizer: any Optimizer
+  public internal(set) var replay: ReplayBuffer
+  /// ε by step.
+  public let exploration: LinearSchedule
+  public let settings: LearningSettings
   public let actionCount: Int
-  /// `[k·C, H, W]`.
-  public let observationShape: [Int]
+  /// Transitions observed (environment steps).
+  public internal(set) var steps = 0
   /// Learner updates so far.
-  public internal(set) var updateCount = 0
-  private let loss: HuberLoss
-  private let batch: ReplayBatch
+  public internal(set) var updates = 0
+  /// What the updates measured since `takeStatistics()` was last called.
+  public internal(set) var statistics = LearningStatistics()
+  /// The latest update's loss (nil before the first; not part of `state`).
+  public private(set) var lastLoss: Float?
+  var explorationGenerator: SplitMix64
+  var samplingGenerator: SplitMix64
+  let loss: HuberLoss
+  let batch: ReplayBatch
   private let parameters: [Parameter]
   private var nextValues: [Float]
   private var targets: [Float]
-  private let importanceSchedule: LinearSchedule
 
   /// What one update measured.
-  public struct UpdateResult: Sendable {
+  public struct UpdateResult: Sendable, Equatable {
     public var loss: Float
     /// The mean over the batch of `max_a Q(s, a)`.
     public var meanMaxQ: Float
   }
 
   /// - Parameters:
-  ///   - frameShape: the environment's single frames.
-  ///   - stackDepth: frames per observation.
-  ///   - seed: initialises the networks (the target starts as a copy of the online network).
-  /// - Throws: `NetworkShapeError` when the preset's network cannot take these frames.
+  ///   - onlineNetwork: maps `[N] + replay.observationShape` to `[N, A]` Q-values.
+  ///   - targetNetwork: the same architecture; it starts as a copy of `onlineNetwork`.
+  ///   - replay: an empty buffer.
+  ///   - exploration: ε by step.
+  ///   - explorationGenerator: draws the ε-greedy decisions.
+  ///   - samplingGenerator: draws the replay batches (a stream of its own, so acting and learning
+  ///     never shift each other's draws).
   public init(
-    preset: AgentPreset, frameShape: FrameShape, stackDepth: Int, actionCount: Int, seed: UInt64
-  ) throws(NetworkShapeError) {
-    self.preset = preset
-    self.actionCount = actionCount
-    observationShape = [stackDepth * frameShape.channels, frameShape.height, frameShape.width]
-    onlineNetwork = try QNetworkBuilder.make(
-      preset.network, dueling: preset.dueling, inputShape: observationShape, actionCount: actionCount, seed: seed)
-    targetNetwork = try QNetworkBuilder.make(
-      preset.network, dueling: preset.dueling, inputShape: observationShape, actionCount: actionCount, seed: seed)
+    onlineNetwork: Sequential, targetNetwork: Sequential, optimizer: any Optimizer, replay: ReplayBuffer,
+    exploration: LinearSchedule, settings: LearningSettings, explorationGenerator: SplitMix64,
+    samplingGenerator: SplitMix64
+  ) {
+    let outputShape = onlineNetwork.outputShape(for: replay.observationShape)
+    precondition(outputShape.count == 1 && outputShape[0] > 0, "a Q-network gives [A] per observation, got \(outputShape)")
+    precondition(replay.count == 0, "DQNAgent needs an empty replay buffer")
+    self.onlineNetwork = onlineNetwork
+    self.targetNetwork = targetNetwork
+    self.optimizer = optimizer
+    self.replay = replay
+    self.exploration = exploration
+    self.settings = settings
+    self.explorationGenerator = explorationGenerator
+    self.samplingGenerator = samplingGenerator
+    actionCount = outputShape[0]
     targetNetwork.copyParameters(from: onlineNetwork)
-    optimizer = preset.optimizer.make(learningRate: preset.learningRate)
-    replay = ReplayBuffer(
-      capacity: preset.bufferSize, frameShape: frameShape, stackDepth: stackDepth, nStep: preset.nStep,
-      discount: preset.discount, prioritized: preset.prioritized, priorityExponent: preset.priorityExponent)
-    loss = HuberLoss(delta: preset.loss == .huber ? 1 : Float.greatestFiniteMagnitude)
-    batch = ReplayBatch(batchSize: preset.batchSize, observationShape: observationShape)
+    loss = HuberLoss(delta: settings.loss == .huber ? 1 : Float.greatestFiniteMagnitude)
+    batch = ReplayBatch(batchSize: settings.batchSize, observationShape: replay.observationShape)
     parameters = onlineNetwork.parameters
-    nextValues = [Float](repeating: 0, count: preset.batchSize)
-    targets = [Float](repeating: 0, count: preset.batchSize)
-    importanceSchedule = LinearSchedule(
-      from: preset.importanceExponent, to: 1, steps: preset.importanceAnnealSteps)
+    nextValues = [Float](repeating: 0, count: settings.batchSize)
+    targets = [Float](repeating: 0, count: settings.batchSize)
   }
 
-  /// The action with the largest Q-value for `observation` (`[1, k·C, H, W]`).
-  public func greedyAction(_ observation: Tensor) -> Int {
-    let q = onlineNetwork(observation)
-    return q.withUnsafeBufferPointer { values in
-      var best = 0
-      for a in 1..<max(actionCount, 1) where values[a] > values[best] { best = a }
-      return best
+  /// `[k·C, H, W]`: what `act(_:)` takes, batched.
+  public var observationShape: [Int] { replay.observationShape }
+
+  /// The ε of the next action.
+  public var epsilon: Float { exploration.value(at: steps) }
+
+  /// An ε-greedy action for `observation` (`[1, k·C, H, W]`).
+  public func act(_ observation: Tensor) -> Int {
+    EpsilonGreedy.action(epsilon: epsilon, actionCount: actionCount, using: &explorationGenerator) {
+      onlineNetwork(observation).argmax(row: 0)
     }
   }
 
-  /// ε-greedy: a uniform random action with probability `epsilon`, else the greedy one.
+  /// Stores `transition` (and, at an episode's end, its final frame), then learns if the
+  /// settings say so: `gradientSteps` updates every `trainFrequency` steps after
+  /// `learningStarts`, once the buffer holds a batch's worth and a complete transition.
   ///
-  /// Always draws one uniform number (and one more for a random action), so the generator's
-  /// stream depends only on the draws, not on the network.
-  public func act<G: RandomNumberGenerator>(_ observation: Tensor, epsilon: Float, using rng: inout G) -> Int {
-    if rng.nextUniform() < epsilon { return rng.nextInt(below: actionCount) }
-    return greedyAction(observation)
+  /// - Returns: the number of updates made.
+  /// - Throws: `NonFiniteLoss` when an update's loss is NaN or infinite (that update changed no
+  ///   weight; the caller should stop).
+  @discardableResult
+  public func observe(_ transition: Transition) throws(NonFiniteLoss) -> Int {
+    replay.add(
+      frame: transition.frame, action: transition.action, reward: settings.clipped(transition.reward),
+      terminated: transition.terminated, truncated: transition.truncated)
+    if transition.isEpisodeOver { replay.addFinal(frame: transition.nextFrame) }
+    steps += 1
+    guard settings.learns(atStep: steps), replay.count >= settings.batchSize, replay.canSample else { return 0 }
+    for _ in 0..<settings.gradientSteps {
+      let result = learn()
+      guard result.loss.isFinite else { throw NonFiniteLoss(step: steps, loss: result.loss) }
+    }
+    return settings.gradientSteps
+  }
+
+  /// Returns the statistics of the updates since the last call and starts new ones.
+  public func takeStatistics() -> LearningStatistics {
+    defer { statistics = LearningStatistics() }
+    return statistics
   }
 
   /// One update on a sampled batch: TD targets from the target network (Double DQN: the online
-  /// network picks the action), the loss on the chosen actions, backward, gradient clipping, an
-  /// optimizer step, priority updates and the target sync.
+  /// network picks the action), the loss on the chosen actions weighted by the sampler's
+  /// importance weights, backward, gradient clipping, an optimizer step, the sampler's priority
+  /// update and the target network's update.
   ///
-  /// - Parameter step: the environment step (anneals prioritized replay's β).
-  /// - Returns: the loss and mean max-Q; when the loss is not finite, the weights are left as
-  ///   they were and the caller should stop.
+  /// - Returns: the loss and mean max-Q; when the loss is not finite, nothing has changed but
+  ///   the sampling generator.
   /// - Precondition: `replay.canSample`.
-  public func learn<G: RandomNumberGenerator>(step: Int, using rng: inout G) -> UpdateResult {
-    replay.sample(into: batch, importanceExponent: importanceSchedule.value(at: step), using: &rng)
+  @discardableResult
+  func learn() -> UpdateResult {
+    replay.sample(into: batch, step: steps, using: &samplingGenerator)
     let nextObservations = batch.nextObservations
     let targetNext = targetNetwork(nextObservations)
-    let onlineNext = preset.double ? onlineNetwork(nextObservations) : nil
+    let onlineNext = settings.double ? onlineNetwork(nextObservations) : nil
     bootstrapValues(targetNext: targetNext, onlineNext: onlineNext, into: &nextValues)
-    for row in 0..<batch.batchSize {
-      targets[row] = batch.rewards[row] + batch.bootstrapDiscounts[row] * nextValues[row]
-    }
+    temporalDifferenceTargets(
+      rewards: batch.rewards, bootstrapDiscounts: batch.bootstrapDiscounts, nextValues: nextValues, into: &targets)
     onlineNetwork.zeroGradients()
     let q = onlineNetwork.forward(batch.observations, training: true)
-    let lossValue = loss.forward(
-      q, actions: batch.actions, targets: targets, rowWeights: preset.prioritized ? batch.weights : nil)
-    let meanMaxQ = Self.meanRowMaximum(q)
-    guard lossValue.isFinite else { return UpdateResult(loss: lossValue, meanMaxQ: meanMaxQ) }
+    let result = UpdateResult(
+      loss: loss.forward(q, actions: batch.actions, targets: targets, rowWeights: batch.weights),
+      meanMaxQ: Self.meanRowMaximum(q))
+    guard result.loss.isFinite else { return result }
     _ = onlineNetwork.backward(loss.backward())
-    if preset.maxGradientNorm > 0 { clipGradientNorm(parameters, maxNorm: preset.maxGradientNorm) }
+    if settings.maxGradientNorm > 0 { clipGradientNorm(parameters, maxNorm: settings.maxGradientNorm) }
     optimizer.update(parameters)
-    if preset.prioritized {
-      replay.updatePriorities(indices: batch.indices, errors: loss.lastErrors, epsilon: preset.priorityEpsilon)
+    replay.updatePriorities(indices: batch.indices, errors: loss.lastErrors)
+    updates += 1
+    switch settings.targetUpdate {
+    case .polyak(let rate):
+      targetNetwork.blend(toward: onlineNetwork, rate: rate)
+    case .periodic(let period):
+      if updates % period == 0 { targetNetwork.copyParameters(from: onlineNetwork) }
     }
-    updateCount += 1
-    if preset.targetUpdateRate > 0 {
-      targetNetwork.blend(toward: onlineNetwork, rate: preset.targetUpdateRate)
-    } else if updateCount % preset.targetUpdatePeriod == 0 {
-      targetNetwork.copyParameters(from: onlineNetwork)
-    }
-    return UpdateResult(loss: lossValue, meanMaxQ: meanMaxQ)
+    statistics.record(result)
+    lastLoss = result.loss
+    return result
   }
 
+  /// The mean over rows of each row's largest Q-value.
   private static func meanRowMaximum(_ q: Tensor) -> Float {
     let rows = q.shape[0]
     let columns = q.shape[1]

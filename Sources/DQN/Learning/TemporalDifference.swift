@@ -1,66 +1,27 @@
-// The learning maths of DQN as pure functions (dqn_zoo's `parts.py`), so tests pin them by hand.
+// The learning maths of DQN as pure functions (dqn_zoo's `parts.py`): the agent's update calls
+// them, and tests pin them by hand.
 import NeuralNetwork
 
-/// One n-step return read from stored transitions.
-public struct NStepReturn: Sendable, Equatable {
-  /// `Σ_k γᵏ r_{t+k}` over the steps taken.
-  public var reward: Float
-  /// `γⁿ` for the steps taken, or 0 when the episode terminated (no bootstrap).
-  public var bootstrapDiscount: Float
-  /// How many steps after `t` the bootstrap observation lies (1...n).
-  public var bootstrapOffset: Int
-
-  public init(reward: Float, bootstrapDiscount: Float, bootstrapOffset: Int) {
-    self.reward = reward
-    self.bootstrapDiscount = bootstrapDiscount
-    self.bootstrapOffset = bootstrapOffset
+/// TD targets `y = R + d · v`, written into `targets`: the (n-step) reward plus the bootstrap
+/// discount (0 for a terminated row, γⁿ otherwise) times the next state's value.
+public func temporalDifferenceTargets(
+  rewards: [Float], bootstrapDiscounts: [Float], nextValues: [Float], into targets: inout [Float]
+) {
+  precondition(rewards.count == bootstrapDiscounts.count && rewards.count == nextValues.count,
+    "TD targets need equal counts, got \(rewards.count), \(bootstrapDiscounts.count), \(nextValues.count)")
+  if targets.count != rewards.count { targets = [Float](repeating: 0, count: rewards.count) }
+  for row in 0..<rewards.count {
+    targets[row] = rewards[row] + bootstrapDiscounts[row] * nextValues[row]
   }
 }
 
-/// The n-step return from step `t`, stopping at the episode's end.
-///
-/// `transition(k)` gives step `t + k`'s reward and whether that step terminated or truncated the
-/// episode. A terminated step ends the sum with no bootstrap; a truncated step ends it and
-/// bootstraps from the observation after it (a time limit is not a terminal state of the MDP).
-///
-/// - Parameters:
-///   - steps: n ≥ 1.
-///   - discount: γ.
-@inlinable
-public func nStepReturn(
-  steps: Int, discount: Float, transition: (Int) -> (reward: Float, terminated: Bool, truncated: Bool)
-) -> NStepReturn {
-  precondition(steps >= 1, "n-step returns need n ≥ 1, got \(steps)")
-  var total: Float = 0
-  var scale: Float = 1
-  for k in 0..<steps {
-    let (reward, terminated, truncated) = transition(k)
-    total += scale * reward
-    scale *= discount
-    if terminated { return NStepReturn(reward: total, bootstrapDiscount: 0, bootstrapOffset: k + 1) }
-    if truncated { return NStepReturn(reward: total, bootstrapDiscount: scale, bootstrapOffset: k + 1) }
-  }
-  return NStepReturn(reward: total, bootstrapDiscount: scale, bootstrapOffset: steps)
-}
-
-/// `nStepReturn` over arrays of the next steps' rewards and flags (at least `steps` of them, or up
-/// to the episode's end).
-public func nStepReturn(
-  rewards: [Float], terminated: [Bool], truncated: [Bool], steps: Int, discount: Float
-) -> NStepReturn {
-  nStepReturn(steps: min(steps, rewards.count), discount: discount) { k in
-    (rewards[k], terminated[k], truncated[k])
-  }
-}
-
-/// TD targets `y = R + d · v`: the (n-step) reward plus the bootstrap discount (0 for a
-/// terminated row, γⁿ otherwise) times the next state's value.
+/// `temporalDifferenceTargets(rewards:bootstrapDiscounts:nextValues:into:)` returning a new array.
 public func temporalDifferenceTargets(
   rewards: [Float], bootstrapDiscounts: [Float], nextValues: [Float]
 ) -> [Float] {
-  precondition(rewards.count == bootstrapDiscounts.count && rewards.count == nextValues.count,
-    "TD targets need equal counts, got \(rewards.count), \(bootstrapDiscounts.count), \(nextValues.count)")
-  return (0..<rewards.count).map { rewards[$0] + bootstrapDiscounts[$0] * nextValues[$0] }
+  var targets: [Float] = []
+  temporalDifferenceTargets(rewards: rewards, bootstrapDiscounts: bootstrapDiscounts, nextValues: nextValues, into: &targets)
+  return targets
 }
 
 /// One-step TD targets `r + γ · (1 − terminated) · v'` (a truncated row bootstraps, so it is not
@@ -76,6 +37,7 @@ public func temporalDifferenceTargets(
 ///
 /// Without `onlineNext` this is `max_a Q_target(s', a)`; with it (Double DQN) the online network
 /// chooses `a* = argmax_a Q_online(s', a)` and the target network evaluates it: `Q_target(s', a*)`.
+/// Ties go to the first action (`Tensor.argmax(row:)`, as when acting).
 /// - Parameters:
 ///   - targetNext: `[N, A]` target-network Q-values of the next observations.
 ///   - onlineNext: `[N, A]` online-network Q-values of the same observations, or nil.
@@ -86,31 +48,15 @@ public func bootstrapValues(targetNext: Tensor, onlineNext: Tensor?, into values
   let actions = targetNext.shape[1]
   if let onlineNext { precondition(onlineNext.shape == targetNext.shape, "online \(onlineNext.shape) ≠ target \(targetNext.shape)") }
   if values.count != rows { values = [Float](repeating: 0, count: rows) }
+  let chooser = onlineNext ?? targetNext
   targetNext.withUnsafeBufferPointer { target in
     for row in 0..<rows {
-      let base = row * actions
-      var chosen = 0
-      if let onlineNext {
-        onlineNext.withUnsafeBufferPointer { online in
-          var best = online[base]
-          for a in 1..<max(actions, 1) where online[base + a] > best {
-            best = online[base + a]
-            chosen = a
-          }
-        }
-      } else {
-        var best = target[base]
-        for a in 1..<max(actions, 1) where target[base + a] > best {
-          best = target[base + a]
-          chosen = a
-        }
-      }
-      values[row] = target[base + chosen]
+      values[row] = target[row * actions + chooser.argmax(row: row)]
     }
   }
 }
 
-/// `bootstrapValues` returning a new array.
+/// `bootstrapValues(targetNext:onlineNext:into:)` returning a new array.
 public func bootstrapValues(targetNext: Tensor, onlineNext: Tensor?) -> [Float] {
   var values: [Float] = []
   bootstrapValues(targetNext: targetNext, onlineNext: onlineNext, into: &values)

@@ -1,7 +1,7 @@
 import NeuralNetwork
 
 /// A preallocated sampled batch: stacked observations, actions, n-step rewards, bootstrap
-/// discounts and importance weights. `ReplayBuffer.sample(into:using:)` overwrites it in place.
+/// discounts and importance weights. `ReplayBuffer.sample(into:step:using:)` overwrites it in place.
 public final class ReplayBatch {
   public let batchSize: Int
   /// `[B, k·C, H, W]` in [0, 1].

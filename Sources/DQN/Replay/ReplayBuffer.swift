@@ -1,9 +1,8 @@
-import Foundation
 import GridGames
 import NeuralNetwork
 
-/// Experience replay over a `FrameRing`: stacks frames and forms n-step returns when it samples,
-/// uniformly or in proportion to priorities kept in a `SumTree`.
+/// Experience replay: a `FrameRing` that stores what happened and a `ReplaySampler` that picks
+/// batches from it (uniformly or by priority). Stacks and n-step returns are formed when sampling.
 ///
 /// Frames are stored once; an observation is the last `stackDepth` frames of its episode, and a
 /// stack never reaches across an episode start: the episode's first frame repeats into the
@@ -12,33 +11,34 @@ import NeuralNetwork
 /// `terminated` rows get bootstrap discount 0, `truncated` rows bootstrap from the final frame.
 public final class ReplayBuffer {
   public let ring: FrameRing
+  public let sampler: any ReplaySampler
   public let stackDepth: Int
   public let nStep: Int
   public let discount: Float
   /// `[stackDepth · C, H, W]`.
   public let observationShape: [Int]
-  /// Prioritized replay's α (unused when uniform).
-  public let priorityExponent: Float
-  /// Priorities (p^α per slot) for prioritized replay; nil for uniform sampling.
-  public private(set) var priorities: SumTree?
-  /// The largest priority seen (new transitions get it).
-  public private(set) var maxPriority: Double = 1
   /// Whether the next `add` starts an episode.
   public private(set) var isAtEpisodeStart = true
 
-  /// - Precondition: `capacity >= 2`, `stackDepth >= 1`, `nStep >= 1`.
-  public init(
-    capacity: Int, frameShape: FrameShape, stackDepth: Int, nStep: Int = 1, discount: Float,
-    prioritized: Bool = false, priorityExponent: Float = 0.6
-  ) {
+  /// - Parameter sampler: one that has seen nothing (a `PrioritizedSampler` of `ring`'s capacity).
+  /// - Precondition: `stackDepth >= 1`, `nStep >= 1`, an empty ring.
+  public init(ring: FrameRing, sampler: any ReplaySampler, stackDepth: Int, nStep: Int = 1, discount: Float) {
     precondition(stackDepth >= 1 && nStep >= 1, "ReplayBuffer needs stackDepth ≥ 1 and nStep ≥ 1, got \(stackDepth), \(nStep)")
-    ring = FrameRing(capacity: capacity, frameShape: frameShape)
+    precondition(ring.addedCount == 0, "ReplayBuffer needs an empty ring")
+    self.ring = ring
+    self.sampler = sampler
     self.stackDepth = stackDepth
     self.nStep = nStep
     self.discount = discount
-    self.priorityExponent = priorityExponent
-    observationShape = [stackDepth * frameShape.channels, frameShape.height, frameShape.width]
-    priorities = prioritized ? SumTree(capacity: capacity) : nil
+    let shape = ring.frameShape
+    observationShape = [stackDepth * shape.channels, shape.height, shape.width]
+  }
+
+  /// A buffer with the same settings that holds nothing (a checkpoint is read into it).
+  public func emptyCopy() -> ReplayBuffer {
+    ReplayBuffer(
+      ring: FrameRing(capacity: capacity, frameShape: ring.frameShape), sampler: sampler.makeEmpty(),
+      stackDepth: stackDepth, nStep: nStep, discount: discount)
   }
 
   /// Slots holding data (transitions plus episodes' final frames).
@@ -52,7 +52,7 @@ public final class ReplayBuffer {
     if truncated { bits |= FrameRing.truncatedBit }
     if isAtEpisodeStart { bits |= FrameRing.episodeStartBit }
     let slot = ring.append(frame: frame, action: action, reward: reward, flags: bits)
-    priorities?.set(slot, to: Self.power(maxPriority, priorityExponent))
+    sampler.didStore(slot: slot, isTransition: true)
     isAtEpisodeStart = false
   }
 
@@ -61,7 +61,7 @@ public final class ReplayBuffer {
   public func addFinal(frame: Frame) {
     precondition(!isAtEpisodeStart, "addFinal needs an episode with at least one step")
     let slot = ring.append(frame: frame, action: 0, reward: 0, flags: 0)
-    priorities?.set(slot, to: 0)
+    sampler.didStore(slot: slot, isTransition: false)
     isAtEpisodeStart = true
   }
 
@@ -117,37 +117,24 @@ public final class ReplayBuffer {
     return false
   }
 
-  /// Fills `batch` with `batch.batchSize` sampled transitions.
+  /// Fills `batch` with `batch.batchSize` transitions the sampler picks, and their weights.
   ///
-  /// - Parameter importanceExponent: β for prioritized replay's importance weights.
+  /// - Parameter step: the environment step (prioritized sampling anneals β with it).
   /// - Precondition: `canSample`.
-  public func sample<G: RandomNumberGenerator>(
-    into batch: ReplayBatch, importanceExponent: Float = 1, using rng: inout G
-  ) {
+  public func sample<G: RandomNumberGenerator>(into batch: ReplayBatch, step: Int, using rng: inout G) {
     precondition(ring.count > 0, "sample from an empty replay buffer")
     precondition(batch.observations.shape == [batch.batchSize] + observationShape,
       "batch observations \(batch.observations.shape) do not fit \(observationShape)")
     let rows = batch.batchSize
-    let oldest = ring.oldestIndex
-    let stored = ring.count
     let floatsPerObservation = observationShape.reduce(1, *)
-    var maximumWeight: Float = 0
     for row in 0..<rows {
       var index = 0
       var bootstrap = 0
-      var tries = 0
+      var attempt = 0
       while true {
-        tries += 1
-        precondition(tries < 100_000, "replay sampling found no complete transition in \(stored) slots")
-        if let tree = priorities {
-          // Stratified on the first try, then anywhere.
-          let u = rng.nextUniformDouble()
-          let mass = tries == 1 ? (Double(row) + u) * tree.total / Double(rows) : u * tree.total
-          let slot = tree.find(mass: mass)
-          index = oldest + ((slot - oldest % capacity) + capacity) % capacity
-        } else {
-          index = oldest + rng.nextInt(below: stored)
-        }
+        attempt += 1
+        precondition(attempt < 100_000, "replay sampling found no complete transition in \(ring.count) slots")
+        index = sampler.candidate(row: row, of: rows, attempt: attempt, in: ring, using: &rng)
         if let found = bootstrapIndex(of: index) {
           bootstrap = found
           break
@@ -168,41 +155,19 @@ public final class ReplayBuffer {
       batch.nextObservations.withUnsafeMutableBufferPointer { buffer in
         if let start = buffer.baseAddress { writeStack(endingAt: bootstrap, into: start + row * floatsPerObservation) }
       }
-      if let tree = priorities {
-        let probability = tree[index % capacity] / tree.total
-        let weight = Float(Self.power(Double(stored) * probability, -importanceExponent))
-        batch.weights[row] = weight
-        maximumWeight = max(maximumWeight, weight)
-      } else {
-        batch.weights[row] = 1
-      }
     }
-    if priorities != nil, maximumWeight > 0 {
-      for row in 0..<rows { batch.weights[row] /= maximumWeight }
-    }
+    sampler.weigh(batch, in: ring, step: step)
   }
 
-  /// Sets the priorities of sampled transitions to `(|error| + epsilon)^α`.
-  public func updatePriorities(indices: [Int], errors: [Float], epsilon: Float) {
-    guard priorities != nil else { return }
-    for (index, error) in zip(indices, errors) where index >= ring.oldestIndex {
-      let priority = Double(abs(error) + epsilon)
-      guard priority.isFinite else { continue }
-      maxPriority = max(maxPriority, priority)
-      priorities?.set(index % capacity, to: Self.power(priority, priorityExponent))
-    }
-  }
-
-  static func power(_ base: Double, _ exponent: Float) -> Double {
-    exponent == 1 ? base : Foundation.pow(base, Double(exponent))
+  /// Passes the TD errors of the transitions at absolute `indices` to the sampler.
+  public func updatePriorities(indices: [Int], errors: [Float]) {
+    sampler.updatePriorities(indices: indices, errors: errors, in: ring)
   }
 
   // MARK: - Checkpoint support
 
-  func restore(addedCount: Int, maxPriority: Double, isAtEpisodeStart: Bool, leaves: [Double]?) {
+  func restore(addedCount: Int, isAtEpisodeStart: Bool) {
     ring.addedCount = addedCount
-    self.maxPriority = maxPriority
     self.isAtEpisodeStart = isAtEpisodeStart
-    if let leaves { priorities?.restore(leaves: leaves) }
   }
 }

@@ -1,63 +1,48 @@
-import FileIO
 import Foundation
 import GridGames
 import NeuralNetwork
 
-/// Trains a DQN agent on one environment and keeps its run folder: the loop of cleanrl's
-/// `dqn_atari.py`, read top to bottom in `train(toStep:shouldStop:observer:)`, plus checkpoints
-/// that let `Trainer(resuming:)` continue bit for bit.
+/// Trains a DQN agent on one environment: the loop of cleanrl's `dqn_atari.py`, read top to
+/// bottom in `train(toStep:shouldStop:observer:)`. The loop only steps the environment, feeds
+/// the agent, logs (`MetricsLog`) and evaluates; `RunCheckpoint` saves and restores the run so
+/// that `Trainer(resuming:)` continues bit for bit.
 public final class Trainer {
   public let folder: RunFolder
   public let preset: AgentPreset
   public let definition: EnvironmentDefinition
   public let agent: DQNAgent
   public private(set) var state: TrainingState
+  private let checkpoint: RunCheckpoint
+  private let log: MetricsLog
   private var environment: GridEnvironment
   private let evaluationEnvironment: GridEnvironment
   private var stack: ObservationStack
   /// The frame the agent acts in next (the newest of `stack`).
   private var currentFrame: Frame
-  private let epsilonSchedule: LinearSchedule
-  private var actionGenerator: SplitMix64
-  private var replayGenerator: SplitMix64
-  private var episodeSeedGenerator: SplitMix64
   private let sessionStart = ContinuousClock.now
   private var sessionStartStep: Int
-  private var lastLoss: Float?
   private var lastCheckpointStep: Int?
 
   /// Starts a new run in `url` (created if needed; it must not already hold a run).
   ///
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
   ///   environment, or a file cannot be written.
-  public init(newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64)
+  public convenience init(newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64)
     throws(TrainingError)
   {
-    folder = RunFolder(url)
+    let folder = RunFolder(url)
     if FileManager.default.fileExists(atPath: folder.agentFile.path) {
       throw .unwritable(file: url.path, detail: "it already holds a run; continue it with --resume \(url.path) or choose another --out")
     }
-    self.preset = preset
-    self.definition = definition
-    state = TrainingState(seed: seed)
-    (environment, evaluationEnvironment) = try Self.makeEnvironments(definition)
-    agent = try Self.makeAgent(preset: preset, definition: definition, seed: seed, file: "the agent preset")
+    try self.init(folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed), presetFile: "the agent preset")
     // Only once the preset fits the environment, so a bad preset leaves no empty run folder.
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
       throw .unwritable(file: url.path, detail: error.localizedDescription)
     }
-    epsilonSchedule = Self.epsilonSchedule(preset)
-    actionGenerator = SplitMix64(seed: state.actionGenerator)
-    replayGenerator = SplitMix64(seed: state.replayGenerator)
-    episodeSeedGenerator = SplitMix64(seed: state.episodeSeedGenerator)
-    stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
-    currentFrame = Frame(shape: environment.frameShape)
-    sessionStartStep = 0
     try folder.writeDescription(description)
-    try Self.writeText(EpisodeRow.header + "\n", to: folder.metricsFile)
-    try Self.writeText(Self.evalHeader + "\n", to: folder.evalFile)
+    try log.start()
     startEpisode()
   }
 
@@ -65,46 +50,16 @@ public final class Trainer {
   ///
   /// - Throws: `TrainingError` when the folder is not a run, a file is missing, truncated or
   ///   corrupted, or the saved network does not fit the environment.
-  public init(resuming url: URL) throws(TrainingError) {
-    folder = RunFolder(url)
+  public convenience init(resuming url: URL) throws(TrainingError) {
+    let folder = RunFolder(url)
     let saved = try folder.readDescription()
-    preset = saved.preset
-    definition = saved.environment
-    guard let stateData = FileManager.default.contents(atPath: folder.stateFile.path) else {
-      throw .notARun(directory: url.path, detail: "it has no state.json, so it cannot be resumed (shipped agents keep only their weights)")
-    }
-    do {
-      state = try JSONDecoder().decode(TrainingState.self, from: stateData)
-    } catch {
-      throw .corruptRun(file: folder.stateFile.path, detail: "cannot be read: \(error)")
-    }
-    (environment, evaluationEnvironment) = try Self.makeEnvironments(definition)
-    agent = try Self.makeAgent(preset: preset, definition: definition, seed: saved.seed, file: folder.agentFile.path)
-    do {
-      try agent.onlineNetwork.load(from: folder.weightsFile)
-      try agent.targetNetwork.load(from: folder.targetFile)
-      try agent.optimizer.restore(SafeTensors.read(folder.optimizerFile).tensors)
-    } catch let error as CheckpointError {
-      throw .checkpoint(error)
-    } catch {
-      throw .corruptRun(file: folder.optimizerFile.path, detail: "\(error)")
-    }
-    do {
-      try agent.replay.read(from: folder.replayFile)
-    } catch {
-      throw .replay(error)
-    }
-    agent.updateCount = state.updateCount
-    epsilonSchedule = Self.epsilonSchedule(preset)
-    actionGenerator = SplitMix64(seed: state.actionGenerator)
-    replayGenerator = SplitMix64(seed: state.replayGenerator)
-    episodeSeedGenerator = SplitMix64(seed: state.episodeSeedGenerator)
-    stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
-    currentFrame = Frame(shape: environment.frameShape)
+    try self.init(
+      folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
+      presetFile: folder.agentFile.path)
+    state = try checkpoint.restore(into: agent)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
-    try Self.truncateCSV(folder.metricsFile, header: EpisodeRow.header, rows: state.metricsRows)
-    try Self.truncateCSV(folder.evalFile, header: Self.evalHeader, rows: state.evalRows)
+    try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows)
     // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
     currentFrame = environment.reset(seed: state.episodeSeed)
     stack.reset(with: currentFrame)
@@ -115,11 +70,38 @@ public final class Trainer {
     }
   }
 
+  private init(
+    folder: RunFolder, preset: AgentPreset, definition: EnvironmentDefinition, state: TrainingState, presetFile: String
+  ) throws(TrainingError) {
+    self.folder = folder
+    self.preset = preset
+    self.definition = definition
+    self.state = state
+    checkpoint = RunCheckpoint(folder: folder)
+    log = MetricsLog(folder: folder)
+    do {
+      environment = try definition.makeEnvironment()
+      evaluationEnvironment = try definition.makeEnvironment()
+    } catch {
+      throw .environment(error)
+    }
+    do {
+      agent = try DQNAgentBuilder.make(
+        preset: preset, frameShape: definition.frameShape, stackDepth: definition.observation.frameStack,
+        actionCount: definition.actionNames.count, seed: state.seed)
+    } catch {
+      throw .network(error, file: presetFile)
+    }
+    stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
+    currentFrame = Frame(shape: environment.frameShape)
+    sessionStartStep = state.step
+  }
+
   /// What `agent.yaml` says about this run now.
   public var description: RunFolder.Description {
     RunFolder.Description(
       preset: preset, environment: definition, seed: state.seed, stepsDone: state.step,
-      episodesDone: state.episode, updatesDone: agent.updateCount)
+      episodesDone: state.episode, updatesDone: agent.updates)
   }
 
   /// Trains until `totalSteps` environment steps have been taken in the whole run, then saves
@@ -132,86 +114,75 @@ public final class Trainer {
     sessionStartStep = state.step
     while state.step < totalSteps {
       if shouldStop() {
-        try saveCheckpoint()
-        observer(.checkpoint(step: state.step))
+        try saveCheckpoint(observer: observer)
         return .interrupted
       }
       // 1. Act ε-greedily on the stacked observation.
-      let epsilon = epsilonSchedule.value(at: state.step)
-      let action = agent.act(stack.observation, epsilon: epsilon, using: &actionGenerator)
+      let epsilon = agent.epsilon
+      let action = agent.act(stack.observation)
 
       // 2. Step the environment.
       let step = environment.step(action)
+      state.step += 1
       state.episodeActions.append(action)
       state.episodeReturn += Double(step.reward)
 
-      // 3. Store the transition: the frame acted in, the action, the (clipped) reward, the flags.
-      agent.replay.add(
-        frame: currentFrame, action: action, reward: clipped(step.reward),
-        terminated: step.terminated, truncated: step.truncated)
-      state.step += 1
+      // 3. Log a finished episode (its row holds the updates made before this step).
+      if step.isEpisodeOver { try finishEpisode(epsilon: epsilon, observer: observer) }
 
-      // 4. CRUCIAL: move on to the next observation; at an episode's end store its final frame
-      //    (truncated steps bootstrap from it) and reset.
+      // 4. Feed the agent: it stores the transition and learns when its settings say so.
+      do {
+        try agent.observe(Transition(frame: currentFrame, action: action, step: step))
+      } catch {
+        throw .nonFiniteLoss(
+          step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
+      }
+
+      // 5. CRUCIAL: move on to the next observation, or reset at an episode's end.
       if step.isEpisodeOver {
-        agent.replay.addFinal(frame: step.frame)
-        try finishEpisode(epsilon: epsilon, observer: observer)
         startEpisode()
       } else {
         currentFrame = step.frame
         stack.push(step.frame)
       }
 
-      // 5. Learn.
-      if state.step > preset.learningStarts && state.step % preset.trainFrequency == 0
-        && agent.replay.count >= preset.batchSize && agent.replay.canSample
-      {
-        for _ in 0..<preset.gradientSteps {
-          let result = agent.learn(step: state.step, using: &replayGenerator)
-          guard result.loss.isFinite else {
-            throw .nonFiniteLoss(
-              step: state.step, loss: result.loss,
-              lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
-          }
-          state.lossSum += Double(result.loss)
-          state.maxQSum += Double(result.meanMaxQ)
-          state.updatesSinceRow += 1
-          lastLoss = result.loss
-        }
-      }
-
       // 6. Evaluate and keep the best weights.
-      if preset.evalInterval > 0 && state.step % preset.evalInterval == 0 {
-        try evaluate(observer: observer)
-      }
+      if preset.evalInterval > 0 && state.step % preset.evalInterval == 0 { try evaluate(observer: observer) }
 
       // 7. Checkpoint.
       if preset.checkpointInterval > 0 && state.step % preset.checkpointInterval == 0 && state.step < totalSteps {
-        try saveCheckpoint()
-        observer(.checkpoint(step: state.step))
+        try saveCheckpoint(observer: observer)
       }
       if state.step % 100 == 0 { observer(.progress(progress(totalSteps: totalSteps))) }
     }
-    try saveCheckpoint()
-    observer(.checkpoint(step: state.step))
+    try saveCheckpoint(observer: observer)
     return .finished
   }
 
   /// The progress snapshot now.
   public func progress(totalSteps: Int) -> TrainingProgress {
-    let elapsed = ContinuousClock.now - sessionStart
     let recent = state.recentReturns
     return TrainingProgress(
       step: state.step, totalSteps: totalSteps, episodes: state.episode,
       meanReturn: recent.isEmpty ? nil : recent.reduce(0, +) / Double(recent.count),
-      epsilon: epsilonSchedule.value(at: state.step), loss: lastLoss,
-      sessionSeconds: Self.seconds(elapsed), sessionSteps: state.step - sessionStartStep)
+      epsilon: agent.epsilon, loss: agent.lastLoss,
+      sessionSeconds: (ContinuousClock.now - sessionStart).totalSeconds, sessionSteps: state.step - sessionStartStep)
   }
 
-  // MARK: - Episodes and evaluation
+  /// Saves the agent's and the loop's state (`RunCheckpoint`).
+  public func saveCheckpoint() throws(TrainingError) {
+    var loop = state
+    loop.elapsedSeconds = wallTime
+    try checkpoint.save(agent: agent.state, loop: loop, description: description)
+    lastCheckpointStep = state.step
+  }
+
+  // MARK: - Episodes, evaluation, checkpoints
 
   private func startEpisode() {
-    state.episodeSeed = episodeSeedGenerator.next()
+    var seeds = SplitMix64(seed: state.episodeSeedGenerator)
+    state.episodeSeed = seeds.next()
+    state.episodeSeedGenerator = seeds.state
     state.episodeActions.removeAll(keepingCapacity: true)
     state.episodeReturn = 0
     currentFrame = environment.reset(seed: state.episodeSeed)
@@ -220,18 +191,14 @@ public final class Trainer {
 
   private func finishEpisode(epsilon: Float, observer: (TrainingEvent) -> Void) throws(TrainingError) {
     state.episode += 1
-    let updates = state.updatesSinceRow
+    let learning = agent.takeStatistics()
     let row = EpisodeRow(
       step: state.step, episode: state.episode, episodeReturn: state.episodeReturn,
-      length: state.episodeActions.count, epsilon: epsilon,
-      meanLoss: updates > 0 ? state.lossSum / Double(updates) : nil,
-      meanMaxQ: updates > 0 ? state.maxQSum / Double(updates) : nil, wallTime: wallTime)
-    state.lossSum = 0
-    state.maxQSum = 0
-    state.updatesSinceRow = 0
+      length: state.episodeActions.count, epsilon: epsilon, meanLoss: learning.meanLoss,
+      meanMaxQ: learning.meanMaxQ, wallTime: wallTime)
     state.recentReturns.append(state.episodeReturn)
     if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
-    try Self.appendLine(row.csvLine, to: folder.metricsFile)
+    try log.append(row)
     state.metricsRows += 1
     observer(.episode(row))
   }
@@ -245,124 +212,17 @@ public final class Trainer {
     let isBest = state.bestEvalReturn.map { result.mean > $0 } ?? true
     if isBest {
       state.bestEvalReturn = result.mean
-      do {
-        try agent.onlineNetwork.save(to: folder.bestWeightsFile, metadata: ["step": "\(state.step)"])
-      } catch {
-        throw .unwritable(file: folder.bestWeightsFile.path, detail: "\(error)")
-      }
+      try checkpoint.saveBestWeights(of: agent.onlineNetwork, step: state.step)
     }
-    let line = "\(state.step),\(result.mean),\(result.standardDeviation),\(result.episodes),\(String(format: "%.3f", wallTime))"
-    try Self.appendLine(line, to: folder.evalFile)
+    try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime))
     state.evalRows += 1
     observer(.evaluation(step: state.step, result: result, isBest: isBest))
   }
 
-  private func clipped(_ reward: Float) -> Float {
-    let limit = preset.rewardClip
-    return limit > 0 ? min(max(reward, -limit), limit) : reward
+  private func saveCheckpoint(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+    try saveCheckpoint()
+    observer(.checkpoint(step: state.step))
   }
 
-  private var wallTime: Double { state.elapsedSeconds + Self.seconds(ContinuousClock.now - sessionStart) }
-
-  // MARK: - Checkpoints
-
-  /// Writes weights, target network, optimizer state, replay buffer, `state.json` and
-  /// `agent.yaml`, each under a temporary name renamed into place.
-  public func saveCheckpoint() throws(TrainingError) {
-    var saved = state
-    saved.updateCount = agent.updateCount
-    saved.actionGenerator = actionGenerator.state
-    saved.replayGenerator = replayGenerator.state
-    saved.episodeSeedGenerator = episodeSeedGenerator.state
-    saved.elapsedSeconds = wallTime
-    do {
-      try agent.onlineNetwork.save(to: folder.weightsFile, metadata: ["step": "\(state.step)"])
-      try agent.targetNetwork.save(to: folder.targetFile)
-      try SafeTensors.write(agent.optimizer.state, to: folder.optimizerFile)
-    } catch let error as CheckpointError {
-      throw .checkpoint(error)
-    } catch {
-      throw .unwritable(file: folder.weightsFile.path, detail: "\(error)")
-    }
-    do {
-      try agent.replay.write(to: folder.replayFile)
-    } catch {
-      throw .replay(error)
-    }
-    do {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try AtomicFile.write(try encoder.encode(saved), to: folder.stateFile)
-    } catch {
-      throw .unwritable(file: folder.stateFile.path, detail: "\(error)")
-    }
-    try folder.writeDescription(description)
-    lastCheckpointStep = state.step
-  }
-
-  // MARK: - Helpers
-
-  static let evalHeader = "step,mean_return,std_return,episodes,wall_time"
-
-  private static func epsilonSchedule(_ preset: AgentPreset) -> LinearSchedule {
-    LinearSchedule(
-      from: preset.epsilonStart, to: preset.epsilonEnd, beginStep: preset.epsilonDecayStart,
-      steps: preset.epsilonDecaySteps)
-  }
-
-  private static func makeEnvironments(_ definition: EnvironmentDefinition) throws(TrainingError)
-    -> (GridEnvironment, GridEnvironment)
-  {
-    do {
-      return (try definition.makeEnvironment(), try definition.makeEnvironment())
-    } catch {
-      throw .environment(error)
-    }
-  }
-
-  private static func makeAgent(
-    preset: AgentPreset, definition: EnvironmentDefinition, seed: UInt64, file: String
-  ) throws(TrainingError) -> DQNAgent {
-    do {
-      return try DQNAgent(
-        preset: preset, frameShape: definition.frameShape, stackDepth: definition.observation.frameStack,
-        actionCount: definition.actionNames.count, seed: seed)
-    } catch {
-      throw .network(error, file: file)
-    }
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-  }
-
-  private static func writeText(_ text: String, to url: URL) throws(TrainingError) {
-    do {
-      try AtomicFile.write(Data(text.utf8), to: url)
-    } catch {
-      throw .unwritable(file: url.path, detail: "\(error)")
-    }
-  }
-
-  private static func appendLine(_ line: String, to url: URL) throws(TrainingError) {
-    do {
-      let handle = try FileHandle(forWritingTo: url)
-      defer { try? handle.close() }
-      try handle.seekToEnd()
-      try handle.write(contentsOf: Data((line + "\n").utf8))
-    } catch {
-      throw .unwritable(file: url.path, detail: error.localizedDescription)
-    }
-  }
-
-  /// Keeps the header and the first `rows` rows (rows written after the checkpoint are replayed).
-  private static func truncateCSV(_ url: URL, header: String, rows: Int) throws(TrainingError) {
-    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? header + "\n"
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    if lines.first != header { lines.insert(header, at: 0) }
-    guard lines.count - 1 >= rows else {
-      throw .corruptRun(file: url.path, detail: "holds \(lines.count - 1) rows but the checkpoint recorded \(rows)")
-    }
-    try writeText(lines.prefix(rows + 1).joined(separator: "\n") + "\n", to: url)
-  }
+  private var wallTime: Double { state.elapsedSeconds + (ContinuousClock.now - sessionStart).totalSeconds }
 }

@@ -6,21 +6,41 @@ import NeuralNetwork
 /// learning) in environment steps per second, without any file output.
 public enum TrainingBenchmark {
   /// One timed run.
-  public struct Figure: Sendable {
+  public struct Figure: Sendable, Encodable {
     public var environment: String
     public var trainFrequency: Int
     public var steps: Int
     public var updates: Int
     public var seconds: Double
-    /// Seconds spent in `learn` (sampling, forward, backward, optimizer).
+    /// Seconds spent in the agent's learning steps (sampling, forward, backward, optimizer).
     public var learningSeconds: Double
 
     public var stepsPerSecond: Double { seconds > 0 ? Double(steps) / seconds : 0 }
 
-    public var json: String {
-      String(
-        format: "{\"name\":\"train\",\"env\":\"%@\",\"train_frequency\":%d,\"steps\":%d,\"updates\":%d,\"seconds\":%.3f,\"steps_per_s\":%.1f,\"learning_fraction\":%.3f}",
-        environment, trainFrequency, steps, updates, seconds, stepsPerSecond, seconds > 0 ? learningSeconds / seconds : 0)
+    /// One JSON object (keys sorted): `{"env":…,"learning_fraction":…,"name":"train",…}`.
+    public func json() throws -> String {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case name, environment = "env", trainFrequency = "train_frequency", steps, updates, seconds
+      case stepsPerSecond = "steps_per_s", learningFraction = "learning_fraction"
+    }
+
+    /// Seconds to the millisecond, steps per second to a tenth, the learning fraction to 0.001.
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode("train", forKey: .name)
+      try container.encode(environment, forKey: .environment)
+      try container.encode(trainFrequency, forKey: .trainFrequency)
+      try container.encode(steps, forKey: .steps)
+      try container.encode(updates, forKey: .updates)
+      try container.encode((seconds * 1_000).rounded() / 1_000, forKey: .seconds)
+      try container.encode((stepsPerSecond * 10).rounded() / 10, forKey: .stepsPerSecond)
+      let fraction = seconds > 0 ? learningSeconds / seconds : 0
+      try container.encode((fraction * 1_000).rounded() / 1_000, forKey: .learningFraction)
     }
 
     public var line: String {
@@ -65,16 +85,12 @@ public enum TrainingBenchmark {
     }
     let agent: DQNAgent
     do {
-      agent = try DQNAgent(
+      agent = try DQNAgentBuilder.make(
         preset: preset, frameShape: definition.frameShape, stackDepth: definition.observation.frameStack,
         actionCount: definition.actionNames.count, seed: seed)
     } catch {
       throw .network(error, file: "benchmark preset")
     }
-    let schedule = LinearSchedule(
-      from: preset.epsilonStart, to: preset.epsilonEnd, beginStep: preset.epsilonDecayStart, steps: preset.epsilonDecaySteps)
-    var actionGenerator = SplitMix64(seed: seed &+ 1)
-    var replayGenerator = SplitMix64(seed: seed &+ 2)
     var episodeSeeds = SplitMix64(seed: seed &+ 3)
     var stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
     var frame = environment.reset(seed: episodeSeeds.next())
@@ -82,27 +98,28 @@ public enum TrainingBenchmark {
     var learning = Duration.zero
     let clock = ContinuousClock()
     let start = clock.now
-    for step in 1...max(steps, 1) {
-      let action = agent.act(stack.observation, epsilon: schedule.value(at: step - 1), using: &actionGenerator)
+    for _ in 1...max(steps, 1) {
+      let action = agent.act(stack.observation)
       let result = environment.step(action)
-      agent.replay.add(frame: frame, action: action, reward: result.reward, terminated: result.terminated, truncated: result.truncated)
+      let observeStart = clock.now
+      let updates: Int
+      do {
+        updates = try agent.observe(Transition(frame: frame, action: action, step: result))
+      } catch {
+        throw .nonFiniteLoss(step: error.step, loss: error.loss, lastCheckpoint: nil)
+      }
+      if updates > 0 { learning += clock.now - observeStart }
       if result.isEpisodeOver {
-        agent.replay.addFinal(frame: result.frame)
         frame = environment.reset(seed: episodeSeeds.next())
         stack.reset(with: frame)
       } else {
         frame = result.frame
         stack.push(result.frame)
       }
-      if step > preset.learningStarts && step % preset.trainFrequency == 0 && agent.replay.canSample {
-        let learnStart = clock.now
-        for _ in 0..<preset.gradientSteps { _ = agent.learn(step: step, using: &replayGenerator) }
-        learning += clock.now - learnStart
-      }
     }
     return Figure(
-      environment: definition.name, trainFrequency: preset.trainFrequency, steps: steps, updates: agent.updateCount,
-      seconds: Trainer.seconds(clock.now - start), learningSeconds: Trainer.seconds(learning))
+      environment: definition.name, trainFrequency: preset.trainFrequency, steps: steps, updates: agent.updates,
+      seconds: (clock.now - start).totalSeconds, learningSeconds: learning.totalSeconds)
   }
 
   /// The resident memory of a filled replay ring of `capacity` frames of `frameShape`, next to

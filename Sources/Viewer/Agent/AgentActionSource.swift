@@ -2,8 +2,8 @@ import DQN
 import GridGames
 import NeuralNetwork
 
-/// A trained agent playing ε-greedily; it decides as soon as it sees a frame, so the panel can
-/// show the Q-values and the action it is about to take.
+/// A trained agent playing ε-greedily (`EpsilonGreedy`, as `dqn eval` plays); it decides as soon
+/// as it sees a frame, so the panel can show the Q-values and the action it is about to take.
 public final class AgentActionSource: ActionSource {
   public let agent: TrainedAgent
   public let epsilon: Float
@@ -49,15 +49,9 @@ public final class AgentActionSource: ActionSource {
 
   private func decide() {
     let q = agent.qValues(stack.observation)
-    // Draw as `Evaluation.run` does: one uniform number, and one more for a random action.
-    let action: Int
-    if exploration.nextUniform() < epsilon {
-      action = exploration.nextInt(below: actionCount)
-    } else {
-      var best = 0
-      for candidate in 1..<max(q.count, 1) where q[candidate] > q[best] { best = candidate }
-      action = best
+    let action = EpsilonGreedy.action(epsilon: epsilon, actionCount: actionCount, using: &exploration) {
+      q.argmax(row: 0)
     }
-    upcoming = Decision(action: action, qValues: q)
+    upcoming = Decision(action: action, qValues: q.scalars)
   }
 }

@@ -64,8 +64,8 @@ public final class TrainedAgent {
     }
   }
 
-  /// The Q-values of `observation` (`[1, k·C, H, W]`), one per action.
-  public func qValues(_ observation: Tensor) -> [Float] {
-    network(observation).scalars
+  /// The Q-values of `observation` (`[1, k·C, H, W]`): `[1, A]`.
+  public func qValues(_ observation: Tensor) -> Tensor {
+    network(observation)
   }
 }
