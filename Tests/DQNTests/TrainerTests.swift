@@ -30,21 +30,23 @@ import Testing
       .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
   }
 
-  @Test func catchIsLearnedWithinTwentyThousandSteps() throws {
+  /// The README's first command: the Catch preset's CNN learns from pixels within 10,000 steps.
+  @Test func catchIsLearnedWithinTenThousandSteps() throws {
     BLAS.setThreadCount(1)
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
     let trainer = try Trainer(
       newRunAt: directory.appendingPathComponent("catch"), preset: try Self.preset("catch"),
       environment: try Self.definition("catch"), seed: 1)
-    #expect(try trainer.train(toStep: 20_000) == .finished)
+    #expect(trainer.preset.network == .minatar)
+    #expect(try trainer.train(toStep: 10_000) == .finished)
     let description = try trainer.folder.readDescription()
-    #expect(description.stepsDone == 20_000)
+    #expect(description.stepsDone == 10_000)
     let network = try RunFolder.loadNetwork(description, weights: trainer.folder.bestWeightsFile)
     let result = Evaluation.run(
       network: network, environment: try Self.definition("catch").makeEnvironment(), stackDepth: 1,
       episodes: 100, epsilon: 0.01, seed: 12)
-    #expect(result.mean >= 0.9, "\(result.summaryLine)")
+    #expect(result.mean >= 0.95, "\(result.summaryLine)")
   }
 
   @Test func resumedRunMatchesAnUninterruptedOneBitForBit() throws {
@@ -81,7 +83,7 @@ import Testing
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
     let preset = try Self.preset(
-      "catch", ["optimizer=sgd", "learningRate=1e30", "maxGradientNorm=0", "learningStarts=120", "checkpointInterval=50",
+      "catch", ["network=small", "optimizer=sgd", "learningRate=1e30", "maxGradientNorm=0", "learningStarts=120", "checkpointInterval=50",
                 "evalInterval=0"])
     let trainer = try Trainer(newRunAt: directory.appendingPathComponent("nan"), preset: preset, environment: try Self.definition("catch"), seed: 1)
     do {
@@ -114,7 +116,7 @@ import Testing
     let agentFile = trainer.folder.agentFile
     let original = try String(contentsOf: agentFile, encoding: .utf8)
     // A network that no longer matches the saved weights.
-    try original.replacingOccurrences(of: "network: small", with: "network: minatar").write(to: agentFile, atomically: true, encoding: .utf8)
+    try original.replacingOccurrences(of: "network: minatar", with: "network: small").write(to: agentFile, atomically: true, encoding: .utf8)
     do {
       _ = try Trainer(resuming: trainer.folder.url)
       Issue.record("resumed with the wrong network")
@@ -122,7 +124,7 @@ import Testing
       #expect(error.description.contains("weights.safetensors"))
     }
     // A network that cannot take the environment's frames.
-    try original.replacingOccurrences(of: "network: small", with: "network: nature").write(to: agentFile, atomically: true, encoding: .utf8)
+    try original.replacingOccurrences(of: "network: minatar", with: "network: nature").write(to: agentFile, atomically: true, encoding: .utf8)
     do {
       _ = try Trainer(resuming: trainer.folder.url)
       Issue.record("resumed with a network that does not fit")
