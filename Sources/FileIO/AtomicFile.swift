@@ -29,8 +29,7 @@ public enum AtomicFile {
   /// - Throws: `FileWriteError` naming `url`; whatever `body` throws is reported the same way.
   public static func write(to url: URL, streaming body: (FileHandle) throws -> Void) throws(FileWriteError) {
     try checkParentDirectory(of: url)
-    let temporary = temporaryURL(for: url)
-    do {
+    try writeTemporary(for: url) { temporary in
       guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
         throw FileWriteError(file: url.path, detail: String(cString: strerror(errno)))
       }
@@ -43,13 +42,6 @@ public enum AtomicFile {
         try? handle.close()
         throw error
       }
-      try commit(temporary, to: url)
-    } catch let error as FileWriteError {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw FileWriteError(file: url.path, detail: Self.reason(error))
     }
   }
 
@@ -57,8 +49,7 @@ public enum AtomicFile {
   /// given; an empty result counts as a failure. Then the file is flushed and renamed over `url`.
   public static func write(to url: URL, throughPath body: (String) throws -> Void) throws(FileWriteError) {
     try checkParentDirectory(of: url)
-    let temporary = temporaryURL(for: url)
-    do {
+    try writeTemporary(for: url) { temporary in
       try body(temporary.path)
       let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? 0
       guard size > 0 else { throw FileWriteError(file: url.path, detail: "nothing was written (is the disk full?)") }
@@ -67,13 +58,20 @@ public enum AtomicFile {
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw FileWriteError(file: url.path, detail: String(cString: strerror(errno))) }
       }
+    }
+  }
+
+  /// Runs `fill` on the temporary file of `url`, then renames it into place; on any failure the
+  /// temporary file is removed and the error is reported against `url`.
+  private static func writeTemporary(for url: URL, _ fill: (URL) throws -> Void) throws(FileWriteError) {
+    let temporary = temporaryURL(for: url)
+    do {
+      try fill(temporary)
       try commit(temporary, to: url)
-    } catch let error as FileWriteError {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw FileWriteError(file: url.path, detail: Self.reason(error))
+      if let error = error as? FileWriteError { throw error }
+      throw FileWriteError(file: url.path, detail: (error as NSError).localizedDescription)
     }
   }
 
@@ -104,11 +102,6 @@ public enum AtomicFile {
       _ = fsync(folder)
       close(folder)
     }
-  }
-
-  private static func reason(_ error: any Error) -> String {
-    if let error = error as? FileWriteError { return error.detail }
-    return (error as NSError).localizedDescription
   }
 }
 
