@@ -36,7 +36,7 @@ let package = Package(
     ),
     .target(
       name: "DQN",
-      dependencies: ["NeuralNetwork", "GridGames", "FileIO", "Yams"]
+      dependencies: ["NeuralNetwork", "GridGames", "FileIO", "TensorBoard", "Yams"]
     ),
     .target(
       name: "Viewer",
@@ -50,7 +50,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
-    .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO", "DQN", "GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DQNTests", dependencies: ["DQN"]),

@@ -11,9 +11,12 @@ struct TrainCommand: ParsableCommand {
     abstract: "Train a DQN agent from pixels (or continue a run with --resume).",
     discussion: """
       A new run reads Agents/NAME.yaml for --env NAME (or --agent FILE) and writes the run folder
-      (agent.yaml, weights.safetensors, best.safetensors, metrics.csv, eval.csv and the state for
-      --resume). Ctrl-C saves a checkpoint and exits; `dqn train --resume DIR --steps N` continues
-      to N total steps exactly as an uninterrupted run would.
+      (agent.yaml, weights.safetensors, best.safetensors, metrics.csv, eval.csv, a TensorBoard event
+      file and the state for --resume). Ctrl-C saves a checkpoint and exits; `dqn train --resume DIR
+      --steps N` continues to N total steps exactly as an uninterrupted run would.
+
+      Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
+        pip install tensorboard && tensorboard --logdir Agents/runs
       """)
 
   @Option(help: "Environment: a name in Environments/ (catch, maze, snake, breakout, …) or a path to a .yaml file.")
@@ -43,10 +46,14 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Print only the final summary.")
   var quiet = false
 
+  @Flag(inversion: .prefixedNo,
+        help: "Write a TensorBoard event file (events.out.tfevents.*) beside metrics.csv; a resumed run keeps its choice.")
+  var tensorboard = true
+
   func validate() throws {
     if resume == nil && env == nil { throw ValidationError("pass --env NAME for a new run, or --resume DIR to continue one") }
-    if resume != nil && (env != nil || agent != nil || out != nil || !overrides.isEmpty) {
-      throw ValidationError("--resume continues a run as it was set up: it takes only --steps (not --env, --agent, --out or --set)")
+    if resume != nil && (env != nil || agent != nil || out != nil || !overrides.isEmpty || !tensorboard) {
+      throw ValidationError("--resume continues a run as it was set up: it takes only --steps (not --env, --agent, --out, --set or --no-tensorboard)")
     }
     if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
   }
@@ -67,7 +74,7 @@ struct TrainCommand: ParsableCommand {
       try preset.apply(overrides: overrides)
       totalSteps = steps ?? preset.steps
       let folder = out.map { URL(fileURLWithPath: $0) } ?? Self.defaultRunFolder(name: definition.name)
-      trainer = try Trainer(newRunAt: folder, preset: preset, environment: definition, seed: seed)
+      trainer = try Trainer(newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard)
       if !quiet {
         print("training \(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }

@@ -25,11 +25,13 @@ public final class Trainer {
 
   /// Starts a new run in `url` (created if needed; it must not already hold a run).
   ///
+  /// - Parameter tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
   ///   environment, or a file cannot be written.
-  public convenience init(newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64)
-    throws(TrainingError)
-  {
+  public convenience init(
+    newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64,
+    tensorboard: Bool = true
+  ) throws(TrainingError) {
     let folder = RunFolder(url)
     if FileManager.default.fileExists(atPath: folder.agentFile.path) {
       throw .unwritable(file: url.path, detail: "it already holds a run; continue it with --resume \(url.path) or choose another --out")
@@ -42,7 +44,7 @@ public final class Trainer {
       throw .unwritable(file: url.path, detail: error.localizedDescription)
     }
     try folder.writeDescription(description)
-    try log.start()
+    try log.start(tensorboard: tensorboard, settings: (try? RunFolder.yaml(for: description)) ?? "")
     startEpisode()
   }
 
@@ -59,7 +61,7 @@ public final class Trainer {
     state = try checkpoint.restore(into: agent)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
-    try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows)
+    try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
     // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
     currentFrame = environment.reset(seed: state.episodeSeed)
     stack.reset(with: currentFrame)
@@ -173,6 +175,8 @@ public final class Trainer {
   public func saveCheckpoint() throws(TrainingError) {
     var loop = state
     loop.elapsedSeconds = wallTime
+    // The event file first: the checkpoint records where it ends, and a resume cuts it back there.
+    loop.events = try log.flush()
     try checkpoint.save(agent: agent.state, loop: loop, description: description)
     lastCheckpointStep = state.step
   }
@@ -198,7 +202,8 @@ public final class Trainer {
       meanMaxQ: learning.meanMaxQ, wallTime: wallTime)
     state.recentReturns.append(state.episodeReturn)
     if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
-    try log.append(row)
+    let session = (ContinuousClock.now - sessionStart).totalSeconds
+    try log.append(row, stepsPerSecond: session > 0 ? Double(state.step - sessionStartStep) / session : 0)
     state.metricsRows += 1
     observer(.episode(row))
   }
@@ -214,7 +219,7 @@ public final class Trainer {
       state.bestEvalReturn = result.mean
       try checkpoint.saveBestWeights(of: agent.onlineNetwork, step: state.step)
     }
-    try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime))
+    try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime), frame: currentFrame)
     state.evalRows += 1
     observer(.evaluation(step: state.step, result: result, isBest: isBest))
   }

@@ -22,6 +22,8 @@ public struct TrainingState: Codable, Sendable, Equatable {
   public var recentReturns: [Double] = []
   /// Wall-clock seconds spent in earlier sessions of this run.
   public var elapsedSeconds: Double = 0
+  /// Where the TensorBoard event file ended at the checkpoint (nil when the run writes none).
+  public var events: EventFilePosition?
 
   public init(seed: UInt64) {
     self.seed = seed
