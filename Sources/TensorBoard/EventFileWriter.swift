@@ -117,7 +117,7 @@ public final class EventFileWriter {
   public static func hostName() -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-    let name = String(cString: buffer)
+    let name = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     return name.isEmpty ? "localhost" : name
   }
 
