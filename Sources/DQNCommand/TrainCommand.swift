@@ -59,6 +59,8 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Before anything is written: Ctrl-C (or SIGTERM) from here on ends with a checkpoint.
+    cshims_install_interrupt_handler()
     let trainer: Trainer
     let totalSteps: Int
     if let resume {
@@ -79,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         print("training \(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }
     }
-    cshims_install_interrupt_handler()
+    for note in trainer.notes { print("note: \(note)") }
     var reporter = ProgressReporter(quiet: quiet)
     let outcome = try trainer.train(
       toStep: totalSteps, shouldStop: { cshims_interrupted() != 0 },

@@ -66,7 +66,9 @@ public enum AtomicFile {
   private static func writeTemporary(for url: URL, _ fill: (URL) throws -> Void) throws(FileWriteError) {
     let temporary = temporaryURL(for: url)
     do {
+      try FaultInjection.operation(on: url.path)
       try fill(temporary)
+      try FaultInjection.operation(on: url.path)
       try commit(temporary, to: url)
     } catch {
       try? FileManager.default.removeItem(at: temporary)

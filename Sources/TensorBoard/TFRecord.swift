@@ -1,3 +1,5 @@
+import FileIO
+
 /// TFRecord framing, the container of TensorBoard event files: each record is
 /// `u64 length (LE) · u32 masked CRC-32C of those 8 bytes · the bytes · u32 masked CRC-32C of the bytes`.
 public enum TFRecord {

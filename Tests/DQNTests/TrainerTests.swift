@@ -76,7 +76,13 @@ import Testing
     #expect(expected.count > 300)
     #expect(try Self.reproducibleMetrics(first.folder) == expected)
     #expect(try Data(contentsOf: first.folder.weightsFile) == Data(contentsOf: straight.folder.weightsFile))
-    #expect(try Data(contentsOf: first.folder.optimizerFile) == Data(contentsOf: straight.folder.optimizerFile))
+    let firstCheckpoint = try #require(RunCheckpoint(folder: first.folder).generations.first)
+    let straightCheckpoint = try #require(RunCheckpoint(folder: straight.folder).generations.first)
+    #expect(firstCheckpoint.lastPathComponent == "step-000000003000")
+    for file in ["optimizer.safetensors", "target.safetensors", "replay.bin"] {
+      #expect(try Data(contentsOf: firstCheckpoint.appendingPathComponent(file))
+        == Data(contentsOf: straightCheckpoint.appendingPathComponent(file)), "\(file)")
+    }
   }
 
   @Test func nonFiniteLossStopsAndLeavesTheLastCheckpoint() throws {
@@ -131,15 +137,17 @@ import Testing
     } catch {
       #expect(error.description.contains("nature") && error.description.contains("agent.yaml"))
     }
-    // A truncated weights file.
+    // A truncated weights file in the only checkpoint.
     try original.write(to: agentFile, atomically: true, encoding: .utf8)
-    let weights = try Data(contentsOf: trainer.folder.weightsFile)
-    try weights.prefix(weights.count / 2).write(to: trainer.folder.weightsFile)
+    let checkpointWeights = try #require(RunCheckpoint(folder: trainer.folder).generations.first)
+      .appendingPathComponent("weights.safetensors")
+    let weights = try Data(contentsOf: checkpointWeights)
+    try weights.prefix(weights.count / 2).write(to: checkpointWeights)
     do {
       _ = try Trainer(resuming: trainer.folder.url)
       Issue.record("resumed from truncated weights")
     } catch {
-      #expect(error.description.contains("weights.safetensors") && error.description.contains("truncated"))
+      #expect(error.description.contains("weights.safetensors") && error.description.contains("no complete checkpoint"), "\(error)")
     }
   }
 

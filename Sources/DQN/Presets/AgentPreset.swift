@@ -65,7 +65,7 @@ public struct AgentPreset: Sendable, Equatable {
   public var evalEpisodes = 20
   public var evalEpsilon: Float = 0.01
   /// Steps between periodic checkpoints; 0 saves only at the end and on Ctrl-C.
-  public var checkpointInterval = 0
+  public var checkpointInterval = 25_000
 
   public init() {}
 }

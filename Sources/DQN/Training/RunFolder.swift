@@ -8,8 +8,8 @@ import Yams
 ///
 /// `agent.yaml` (the resolved preset, environment, seed and counts) and `weights.safetensors`
 /// are enough to evaluate or watch an agent; `best.safetensors` holds the best evaluated
-/// weights; `target.safetensors`, `optimizer.safetensors`, `state.json` and `replay.bin` make
-/// `--resume` exact. Every file is written under a temporary name and renamed into place.
+/// weights; `checkpoints/step-<step>/` holds the last two checkpoints (`RunCheckpoint`), which
+/// make `--resume` exact. Every file is written under a temporary name and renamed into place.
 public struct RunFolder: Sendable {
   public let url: URL
 
@@ -24,6 +24,30 @@ public struct RunFolder: Sendable {
   public var replayFile: URL { url.appendingPathComponent("replay.bin") }
   public var metricsFile: URL { url.appendingPathComponent("metrics.csv") }
   public var evalFile: URL { url.appendingPathComponent("eval.csv") }
+  public var checkpointsFolder: URL { url.appendingPathComponent("checkpoints") }
+
+  /// The files a run writes that are in the folder now: its own files, event files and the
+  /// temporary files of interrupted writes (not anything else).
+  private var runFiles: [URL] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    let own = [agentFile, weightsFile, bestWeightsFile, targetFile, optimizerFile, stateFile, replayFile, metricsFile, evalFile, checkpointsFolder]
+    let others = names.filter { $0.hasPrefix("events.out.tfevents.") || ($0.hasPrefix(".") && $0.contains(".tmp-")) }
+    return own.filter { FileManager.default.fileExists(atPath: $0.path) } + others.map { url.appendingPathComponent($0) }
+  }
+
+  /// Whether the folder holds any file a run writes.
+  public var holdsRunFiles: Bool { !runFiles.isEmpty }
+
+  /// Removes the files a run writes (not the folder, nor anything else in it).
+  public func removeRunFiles() throws(TrainingError) {
+    for file in runFiles {
+      do {
+        try FileManager.default.removeItem(at: file)
+      } catch {
+        throw .unwritable(file: file.path, detail: (error as NSError).localizedDescription)
+      }
+    }
+  }
 
   /// Makes a Q-network for `description` and loads `weights` into it.
   ///

@@ -22,6 +22,9 @@ public final class Trainer {
   private let sessionStart = ContinuousClock.now
   private var sessionStartStep: Int
   private var lastCheckpointStep: Int?
+  /// What opening the run had to say: a checkpoint skipped as incomplete, leftovers removed, a
+  /// folder without a checkpoint started again.
+  public private(set) var notes: [String] = []
 
   /// Starts a new run in `url` (created if needed; it must not already hold a run).
   ///
@@ -33,10 +36,16 @@ public final class Trainer {
     tensorboard: Bool = true
   ) throws(TrainingError) {
     let folder = RunFolder(url)
-    if FileManager.default.fileExists(atPath: folder.agentFile.path) {
-      throw .unwritable(file: url.path, detail: "it already holds a run; continue it with --resume \(url.path) or choose another --out")
+    if RunCheckpoint(folder: folder).exists {
+      throw .unwritable(file: url.path, detail: "it already holds a run with a checkpoint; continue it with --resume \(url.path) or choose another --out")
     }
+    let restarts = folder.holdsRunFiles
     try self.init(folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed), presetFile: "the agent preset")
+    if restarts {
+      // A run stopped before its first checkpoint cannot be resumed: start it again.
+      try folder.removeRunFiles()
+      notes.append("\(url.path) held a run stopped before its first checkpoint: starting it again")
+    }
     // Only once the preset fits the environment, so a bad preset leaves no empty run folder.
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -54,11 +63,18 @@ public final class Trainer {
   ///   corrupted, or the saved network does not fit the environment.
   public convenience init(resuming url: URL) throws(TrainingError) {
     let folder = RunFolder(url)
+    guard RunCheckpoint(folder: folder).exists else {
+      throw .notARun(
+        directory: url.path,
+        detail: "it has no checkpoint (shipped agents keep only their weights; a run stopped before its first checkpoint can be started again with the same --out)")
+    }
     let saved = try folder.readDescription()
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path)
-    state = try checkpoint.restore(into: agent)
+    (state, notes) = try checkpoint.restore(into: agent)
+    // A crash between a checkpoint and the files beside it leaves those a step behind: renew them.
+    try checkpoint.publish(onlineNetwork: agent.onlineNetwork, step: state.step, description: description)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
     try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
