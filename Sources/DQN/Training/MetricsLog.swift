@@ -1,4 +1,7 @@
 import FileIO
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Foundation
 import GridGames
 import TensorBoard
@@ -121,14 +124,24 @@ final class MetricsLog {
     text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
   }
 
+  /// Appends one row whole or not at all: one `write` of the whole line, and on a failed or
+  /// short write (a full disk) the file is cut back to where it ended.
   private static func append(_ line: String, to url: URL) throws(TrainingError) {
     do {
-      let handle = try FileHandle(forWritingTo: url)
-      defer { try? handle.close() }
-      try handle.seekToEnd()
-      try handle.write(contentsOf: Data((line + "\n").utf8))
+      try FaultInjection.operation(on: url.path)
     } catch {
-      throw .unwritable(file: url.path, detail: error.localizedDescription)
+      throw .unwritable(file: error.file, detail: error.detail)
+    }
+    let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .unwritable(file: url.path, detail: String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    let end = lseek(descriptor, 0, SEEK_END)
+    let bytes = Array((line + "\n").utf8)
+    let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    guard written == bytes.count else {
+      let reason = written < 0 ? String(cString: strerror(errno)) : "only \(written) of \(bytes.count) bytes were written (is the disk full?)"
+      if end >= 0 { _ = ftruncate(descriptor, end) }
+      throw .unwritable(file: url.path, detail: reason)
     }
   }
 
