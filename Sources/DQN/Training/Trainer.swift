@@ -22,21 +22,37 @@ public final class Trainer {
   private let sessionStart = ContinuousClock.now
   private var sessionStartStep: Int
   private var lastCheckpointStep: Int?
+  /// Where the first weights came from and which layers are frozen; recorded in `agent.yaml`.
+  public private(set) var transfer: TransferRecord?
+  /// What `--init-from`/`--freeze` did to each tensor, for a new run started with them.
+  public private(set) var transferReport: TransferReport?
 
   /// Starts a new run in `url` (created if needed; it must not already hold a run).
   ///
-  /// - Parameter tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
+  /// - Parameters:
+  ///   - tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
+  ///   - transfer: start the online network from saved weights and freeze layers
+  ///     (`DQNAgent.start(from:)`); the target network starts as its copy, the replay empty.
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
-  ///   environment, or a file cannot be written.
+  ///   environment, the transfer cannot be done, or a file cannot be written.
   public convenience init(
     newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64,
-    tensorboard: Bool = true
+    tensorboard: Bool = true, transfer: NetworkTransfer? = nil
   ) throws(TrainingError) {
     let folder = RunFolder(url)
     if FileManager.default.fileExists(atPath: folder.agentFile.path) {
       throw .unwritable(file: url.path, detail: "it already holds a run; continue it with --resume \(url.path) or choose another --out")
     }
     try self.init(folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed), presetFile: "the agent preset")
+    if let transfer {
+      do {
+        let report = try agent.start(from: transfer)
+        transferReport = report
+        self.transfer = TransferRecord(report)
+      } catch {
+        throw .transfer(error)
+      }
+    }
     // Only once the preset fits the environment, so a bad preset leaves no empty run folder.
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -58,6 +74,15 @@ public final class Trainer {
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path)
+    if let record = saved.transfer {
+      // The layers frozen when the run started stay frozen; the weights come from the checkpoint.
+      do {
+        agent.onlineNetwork.freeze(layers: try LayerSelection(record.frozen).resolve(in: agent.onlineNetwork, option: "transfer.frozen"))
+      } catch {
+        throw .corruptRun(file: folder.agentFile.path, detail: error.description)
+      }
+      transfer = record
+    }
     state = try checkpoint.restore(into: agent)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
@@ -103,7 +128,7 @@ public final class Trainer {
   public var description: RunFolder.Description {
     RunFolder.Description(
       preset: preset, environment: definition, seed: state.seed, stepsDone: state.step,
-      episodesDone: state.episode, updatesDone: agent.updates)
+      episodesDone: state.episode, updatesDone: agent.updates, transfer: transfer)
   }
 
   /// Trains until `totalSteps` environment steps have been taken in the whole run, then saves

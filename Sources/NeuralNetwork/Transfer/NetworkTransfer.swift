@@ -47,22 +47,22 @@ public struct NetworkTransfer: Sendable, Equatable {
     var file: String?
     var unused: [String] = []
     if let source {
-      let url = try Self.weightsFile(for: source)
-      file = url.path
-      let saved = try Self.read(url, source: source)
+      let path = try Self.weightsFile(for: source)
+      file = path
+      let saved = try Self.read(URL(fileURLWithPath: path), source: source)
       for tensor in tensors {
         if let selected, !selected.contains(tensor.layerName) {
           origins.append(.fresh(.notSelected))
           continue
         }
         guard let value = saved[tensor.name] else {
-          if selected != nil { throw .missingTensor(name: tensor.name, file: url.path) }
+          if selected != nil { throw .missingTensor(name: tensor.name, file: path) }
           origins.append(.fresh(.missingInSource))
           continue
         }
         guard value.shape == tensor.value.shape else {
           if selected != nil {
-            throw .shapeMismatch(name: tensor.name, expected: tensor.value.shape, found: value.shape, file: url.path)
+            throw .shapeMismatch(name: tensor.name, expected: tensor.value.shape, found: value.shape, file: path)
           }
           origins.append(.fresh(.shapeInSource(value.shape)))
           continue
@@ -82,7 +82,7 @@ public struct NetworkTransfer: Sendable, Equatable {
         }
       }
       if copies.isEmpty {
-        throw .nothingMatches(file: url.path, detail: Self.mismatches(tensors, origins))
+        throw .nothingMatches(file: path, detail: Self.mismatches(tensors, origins))
       }
       let names = Set(tensors.map(\.name))
       unused = saved.keys.filter { !names.contains($0) }.sorted()
@@ -101,19 +101,19 @@ public struct NetworkTransfer: Sendable, Equatable {
       source: file, copiedLayers: selected, frozenLayers: frozen, rows: rows, unusedSourceTensors: unused)
   }
 
-  /// The weights file `path` names: `path/weights.safetensors` for a folder, `path` for a file.
+  /// The weights file `path` names: `path/weights.safetensors` for a folder, `path` for a file,
+  /// spelled as `path` is (a relative path stays relative).
   ///
   /// - Throws: `TransferError.notASavedModel` when there is no such path or the folder has no
   ///   weights file.
-  public static func weightsFile(for path: String) throws(TransferError) -> URL {
+  public static func weightsFile(for path: String) throws(TransferError) -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw .notASavedModel(path: path, detail: "no such file or folder")
     }
-    let url = URL(fileURLWithPath: path)
-    guard isDirectory.boolValue else { return url }
-    let weights = url.appendingPathComponent(weightsFile)
-    guard FileManager.default.fileExists(atPath: weights.path) else {
+    guard isDirectory.boolValue else { return path }
+    let weights = (path.hasSuffix("/") ? path : path + "/") + weightsFile
+    guard FileManager.default.fileExists(atPath: weights) else {
       throw .notASavedModel(
         path: path,
         detail: "it has no \(weightsFile) (a model folder holds model.json and \(weightsFile), a run or agent folder agent.yaml and \(weightsFile); or name a .safetensors file)")
