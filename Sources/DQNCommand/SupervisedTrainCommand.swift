@@ -11,19 +11,21 @@ struct SupervisedTrainCommand: ParsableCommand {
       Example: dqn supervised train --data Datasets/mnist-4k --model simple-cnn --epochs 20 --augment --seed 1
       The model folder holds model.json (the architecture) and weights.safetensors.
 
-      Transfer learning: --init-from MODEL starts from a saved model's weights. Convolutions do not
-      depend on the image size, so a simple-cnn trained on 28×28 MNIST can start one for the 8×8
-      digits (conv1 is copied, the dense layers start fresh):
-        dqn supervised train --data Datasets/digits/digits.csv.gz --train-limit 100 \\
-          --init-from runs/supervised/mnist --freeze conv1
-      Layer names: `dqn inspect MODEL` lists them (simple-cnn: conv1, fc1, fc2; deep-cnn: conv1 to
-      conv6, fc1, fc2; mlp: fc1 to fc3). torso means the convolutions (none in mlp).
+      Transfer learning: --init-from MODEL starts from a saved model's weights.
+      Convolutions do not depend on the image size, so a simple-cnn trained on
+      28×28 MNIST can start one for the 8×8 digits (conv1 is copied, fc1 starts
+      fresh):
+        dqn supervised train --data Datasets/digits/digits.csv.gz \\
+          --train-limit 100 --init-from MNIST_MODEL --init-layers conv1
+      Layer names: `dqn inspect MODEL` lists them (simple-cnn: conv1, fc1, fc2;
+      deep-cnn: conv1 to conv6, fc1, fc2; mlp: fc1 to fc3). torso means the
+      convolutions (none in mlp).
       """
   )
 
   @OptionGroup var options: SupervisedTrainingOptions
 
-  @OptionGroup(title: "Transfer learning") var transferOptions: TransferOptions
+  @OptionGroup var transferOptions: TransferOptions
 
   @Option(help: "Network: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")) (default simple-cnn).")
   var model: ModelPreset = .simpleCNN

@@ -18,14 +18,17 @@ struct TrainCommand: ParsableCommand {
       Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
         pip install tensorboard && tensorboard --logdir Agents/runs
 
-      Transfer learning: --init-from RUN_OR_AGENT starts the online network from a run's weights
-      (the target network starts as its copy; the replay starts empty). Games with the same frame
-      size and stack share the torso, the Q-network's convolutions (conv1 in minatar, conv1 to conv3
-      in nature; small has none); the dense layers (fc1, fc2, or a dueling head's value1, value2,
+      Transfer learning: --init-from RUN_OR_AGENT starts the online network from a
+      run's weights (the target network starts as its copy; the replay starts
+      empty). Games with the same frame size and stack share the torso, the
+      Q-network's convolutions (conv1 in minatar, conv1 to conv3 in nature; small
+      has none); the dense layers (fc1, fc2, or a dueling head's value1, value2,
       advantage1, advantage2) are the head:
-        dqn train --env space-invaders --init-from Agents/trained/breakout --init-layers torso
-      Add --freeze torso to keep it fixed; agent.yaml records the source and the frozen layers, and
-      --resume keeps them frozen. `dqn inspect RUN_OR_AGENT` lists a network's layer names.
+        dqn train --env space-invaders --init-from Agents/trained/breakout \\
+          --init-layers torso
+      Add --freeze torso to keep it fixed; agent.yaml records the source and the
+      frozen layers, and --resume keeps them frozen. `dqn inspect RUN_OR_AGENT`
+      lists a network's layer names.
       """)
 
   @Option(help: "Environment: a name in Environments/ (catch, maze, snake, breakout, …) or a path to a .yaml file.")
@@ -52,7 +55,7 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var environments: EnvironmentDirectoryOption
 
-  @OptionGroup(title: "Transfer learning") var transferOptions: TransferOptions
+  @OptionGroup var transferOptions: TransferOptions
 
   @Flag(help: "Print only the final summary.")
   var quiet = false
