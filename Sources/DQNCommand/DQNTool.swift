@@ -16,6 +16,7 @@ struct DQNTool: ParsableCommand {
       RecordCommand.self,
       ReplayCommand.self,
       PlotCommand.self,
+      InspectCommand.self,
       EnvsCommand.self,
       TraceCommand.self,
       SupervisedCommand.self,

@@ -36,7 +36,7 @@ struct SupervisedSearchCommand: ParsableCommand {
     guard weightDecayMin > 0, weightDecayMin <= weightDecayMax else {
       throw ValidationError("need 0 < --weight-decay-min ≤ --weight-decay-max")
     }
-    guard options.validationFraction > 0 else { throw ValidationError("search needs --validation-fraction > 0") }
+    guard options.heldOutFraction > 0 || options.trainLimit != nil else { throw ValidationError("search needs --validation-fraction > 0") }
   }
 
   func run() throws {

@@ -17,6 +17,18 @@ struct TrainCommand: ParsableCommand {
 
       Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
         pip install tensorboard && tensorboard --logdir Agents/runs
+
+      Transfer learning: --init-from RUN_OR_AGENT starts the online network from a
+      run's weights (the target network starts as its copy; the replay starts
+      empty). Games with the same frame size and stack share the torso, the
+      Q-network's convolutions (conv1 in minatar, conv1 to conv3 in nature; small
+      has none); the dense layers (fc1, fc2, or a dueling head's value1, value2,
+      advantage1, advantage2) are the head:
+        dqn train --env space-invaders --init-from Agents/trained/breakout \\
+          --init-layers torso
+      Add --freeze torso to keep it fixed; agent.yaml records the source and the
+      frozen layers, and --resume keeps them frozen. `dqn inspect RUN_OR_AGENT`
+      lists a network's layer names.
       """)
 
   @Option(help: "Environment: a name in Environments/ (catch, maze, snake, breakout, …) or a path to a .yaml file.")
@@ -43,6 +55,8 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var environments: EnvironmentDirectoryOption
 
+  @OptionGroup var transferOptions: TransferOptions
+
   @Flag(help: "Print only the final summary.")
   var quiet = false
 
@@ -52,8 +66,8 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     if resume == nil && env == nil { throw ValidationError("pass --env NAME for a new run, or --resume DIR to continue one") }
-    if resume != nil && (env != nil || agent != nil || out != nil || !overrides.isEmpty || !tensorboard) {
-      throw ValidationError("--resume continues a run as it was set up: it takes only --steps (not --env, --agent, --out, --set or --no-tensorboard)")
+    if resume != nil && (env != nil || agent != nil || out != nil || !overrides.isEmpty || !tensorboard || !transferOptions.isEmpty) {
+      throw ValidationError("--resume continues a run as it was set up (its frozen layers stay frozen): it takes only --steps (not --env, --agent, --out, --set, --no-tensorboard, --init-from, --init-layers or --freeze)")
     }
     if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
   }
@@ -69,14 +83,20 @@ struct TrainCommand: ParsableCommand {
       if totalSteps <= trainer.state.step {
         throw TrainingError.nothingToDo(stepsDone: trainer.state.step, requested: totalSteps)
       }
-      if !quiet { print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)") }
+      if !quiet {
+        let frozen = trainer.transfer.map(\.frozen).flatMap { $0.isEmpty ? nil : $0 }
+        print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)" + (frozen.map { " (frozen: \($0.joined(separator: ", ")))" } ?? ""))
+      }
     } else {
       let definition = try environments.resolve(env ?? "")
       var preset = try AgentPreset.resolve(agent ?? definition.name, searchDirectory: AgentPreset.defaultAgentsDirectory())
       try preset.apply(overrides: overrides)
       totalSteps = steps ?? preset.steps
       let folder = out.map { URL(fileURLWithPath: $0) } ?? Self.defaultRunFolder(name: definition.name)
-      trainer = try Trainer(newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard)
+      trainer = try Trainer(
+        newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
+        transfer: transferOptions.transfer)
+      if let report = trainer.transferReport { print(report.table) }
       if !quiet {
         print("training \(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }

@@ -94,3 +94,24 @@ import Testing
     #expect(abs(output.sum() - 1) < 0.5)  // mass moves, it is not created
   }
 }
+
+@Suite struct TrainingCountSplitTests {
+  /// `--train-limit N`: N images drawn by the seed, every other image held out, none in both.
+  @Test func trainsOnNImagesAndHoldsOutAllTheOthers() throws {
+    let data = try Dataset.load(datasetPath("digits/digits.csv.gz"))
+    var first = SplitMix64(seed: 9)
+    var second = SplitMix64(seed: 9)
+    let (train, heldOut) = data.split(trainingCount: 100, using: &first)
+    let (again, _) = data.split(trainingCount: 100, using: &second)
+    #expect(train.count == 100 && heldOut.count == data.count - 100)
+    #expect(train.images == again.images && train.labels == again.labels)
+    // Every image lands on exactly one side: the multisets of rows add up to the data set's.
+    func rows(_ set: Dataset) -> [[Float]] {
+      (0..<set.count).map { Array(set.images.scalars[($0 * 64)..<(($0 + 1) * 64)]) + [Float(set.labels[$0])] }
+    }
+    let all = rows(data).map { $0.description }.sorted()
+    #expect((rows(train) + rows(heldOut)).map { $0.description }.sorted() == all)
+    var other = SplitMix64(seed: 10)
+    #expect(data.split(trainingCount: 100, using: &other).train.labels != train.labels)
+  }
+}

@@ -12,28 +12,34 @@ extension RunFolder {
     public var stepsDone: Int
     public var episodesDone: Int
     public var updatesDone: Int
+    /// Where the first weights came from and which layers are frozen (`--init-from`, `--freeze`);
+    /// nil for runs that started fresh and train every layer.
+    public var transfer: TransferRecord?
 
     public init(preset: AgentPreset, environment: EnvironmentDefinition, seed: UInt64, stepsDone: Int = 0,
-                episodesDone: Int = 0, updatesDone: Int = 0) {
+                episodesDone: Int = 0, updatesDone: Int = 0, transfer: TransferRecord? = nil) {
       self.preset = preset
       self.environment = environment
       self.seed = seed
       self.stepsDone = stepsDone
       self.episodesDone = episodesDone
       self.updatesDone = updatesDone
+      self.transfer = transfer
     }
   }
 
-  /// The text of `agent.yaml`: a comment line, then the run's keys, the preset and the
-  /// environment definition as one YAML mapping written by Yams.
+  /// The text of `agent.yaml`: a comment line, then the run's keys, the transfer record (only
+  /// when there is one), the preset and the environment definition as one YAML mapping written
+  /// by Yams.
   public static func yaml(for description: Description) throws -> String {
     let environment = try Yams.compose(yaml: try description.environment.yaml()) ?? Node.mapping(Node.Mapping([]))
-    let run: [(String, Node)] = [
+    var run: [(String, Node)] = [
       ("format", "dqn-agent"), ("version", "1"), ("seed", Node(String(description.seed))),
       ("stepsDone", Node(String(description.stepsDone))), ("episodesDone", Node(String(description.episodesDone))),
-      ("updatesDone", Node(String(description.updatesDone))), ("agent", description.preset.yamlNode),
-      ("environment", environment),
+      ("updatesDone", Node(String(description.updatesDone))),
     ]
+    if let transfer = description.transfer { run.append(("transfer", transfer.yamlNode)) }
+    run += [("agent", description.preset.yamlNode), ("environment", environment)]
     let text = try Yams.serialize(node: .mapping(Node.Mapping(run.map { (Node($0.0), $0.1) })), width: -1)
     return "# A DQN run: the resolved agent preset and environment. Evaluate with `dqn eval --agent DIR`.\n" + text
   }
@@ -106,8 +112,14 @@ extension RunFolder {
     } catch {
       throw .environment(error)
     }
+    let transfer: TransferRecord?
+    if let node = mapping["transfer"] {
+      transfer = try TransferRecord(node: node, file: file)
+    } else {
+      transfer = nil
+    }
     return Description(
       preset: preset, environment: environment, seed: seed, stepsDone: try integer("stepsDone"),
-      episodesDone: try integer("episodesDone"), updatesDone: try integer("updatesDone"))
+      episodesDone: try integer("episodesDone"), updatesDone: try integer("updatesDone"), transfer: transfer)
   }
 }

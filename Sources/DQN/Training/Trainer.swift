@@ -25,15 +25,22 @@ public final class Trainer {
   /// What opening the run had to say: a checkpoint skipped as incomplete, leftovers removed, a
   /// folder without a checkpoint started again.
   public private(set) var notes: [String] = []
+  /// Where the first weights came from and which layers are frozen; recorded in `agent.yaml`.
+  public private(set) var transfer: TransferRecord?
+  /// What `--init-from`/`--freeze` did to each tensor, for a new run started with them.
+  public private(set) var transferReport: TransferReport?
 
   /// Starts a new run in `url` (created if needed; it must not already hold a run).
   ///
-  /// - Parameter tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
+  /// - Parameters:
+  ///   - tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
+  ///   - transfer: start the online network from saved weights and freeze layers
+  ///     (`DQNAgent.start(from:)`); the target network starts as its copy, the replay empty.
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
-  ///   environment, or a file cannot be written.
+  ///   environment, the transfer cannot be done, or a file cannot be written.
   public convenience init(
     newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64,
-    tensorboard: Bool = true
+    tensorboard: Bool = true, transfer: NetworkTransfer? = nil
   ) throws(TrainingError) {
     let folder = RunFolder(url)
     if RunCheckpoint(folder: folder).exists {
@@ -45,6 +52,15 @@ public final class Trainer {
       // A run stopped before its first checkpoint cannot be resumed: start it again.
       try folder.removeRunFiles()
       notes.append("\(url.path) held a run stopped before its first checkpoint: starting it again")
+    }
+    if let transfer {
+      do {
+        let report = try agent.start(from: transfer)
+        transferReport = report
+        self.transfer = TransferRecord(report)
+      } catch {
+        throw .transfer(error)
+      }
     }
     // Only once the preset fits the environment, so a bad preset leaves no empty run folder.
     do {
@@ -72,6 +88,15 @@ public final class Trainer {
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path)
+    if let record = saved.transfer {
+      // The layers frozen when the run started stay frozen; the weights come from the checkpoint.
+      do {
+        agent.onlineNetwork.freeze(layers: try LayerSelection(record.frozen).resolve(in: agent.onlineNetwork, option: "transfer.frozen"))
+      } catch {
+        throw .corruptRun(file: folder.agentFile.path, detail: error.description)
+      }
+      transfer = record
+    }
     (state, notes) = try checkpoint.restore(into: agent)
     // A crash between a checkpoint and the files beside it leaves those a step behind: renew them.
     try checkpoint.publish(onlineNetwork: agent.onlineNetwork, step: state.step, description: description)
@@ -119,7 +144,7 @@ public final class Trainer {
   public var description: RunFolder.Description {
     RunFolder.Description(
       preset: preset, environment: definition, seed: state.seed, stepsDone: state.step,
-      episodesDone: state.episode, updatesDone: agent.updates)
+      episodesDone: state.episode, updatesDone: agent.updates, transfer: transfer)
   }
 
   /// Trains until `totalSteps` environment steps have been taken in the whole run, then saves

@@ -9,6 +9,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
   case network(NetworkShapeError, file: String)
   case checkpoint(CheckpointError)
   case replay(ReplayFileError)
+  /// `--init-from`, `--init-layers` or `--freeze` cannot be done.
+  case transfer(TransferError)
   /// The folder is not a run (no readable `agent.yaml`).
   case notARun(directory: String, detail: String)
   /// A run file that is there but cannot be used.
@@ -26,6 +28,7 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
     case .network(let error, let file): "\(file): \(error)"
     case .checkpoint(let error): error.description
     case .replay(let error): error.description
+    case .transfer(let error): error.description
     case .notARun(let directory, let detail): "\(directory) is not a training run: \(detail)"
     case .corruptRun(let file, let detail): "\(file): \(detail)"
     case .unwritable(let file, let detail): "cannot write \(file): \(detail)"

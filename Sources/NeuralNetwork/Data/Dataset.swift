@@ -74,6 +74,19 @@ public struct Dataset: Sendable {
     return (subset(Array(order[validationCount...])), subset(Array(order[..<validationCount])))
   }
 
+  /// Draws `trainingCount` samples at random (seeded) to train on and holds out all the others,
+  /// returning (train, held out): few labelled images, tested on the rest.
+  ///
+  /// - Precondition: `0 < trainingCount < count`.
+  public func split<G: RandomNumberGenerator>(trainingCount: Int, using rng: inout G) -> (
+    train: Dataset, heldOut: Dataset
+  ) {
+    precondition(trainingCount > 0 && trainingCount < count, "training count must be in 1..<\(count), but is \(trainingCount)")
+    var order = Array(0..<count)
+    rng.shuffle(&order)
+    return (subset(Array(order[..<trainingCount])), subset(Array(order[trainingCount...])))
+  }
+
   /// Copies the images at `indices` into `batch` (resized to `[indices.count, C, H, W]`).
   public func gather(_ indices: [Int], into batch: inout Tensor) {
     let size = sampleShape.reduce(1, *)

@@ -8,12 +8,23 @@ public final class Parameter {
   public var gradient: Tensor
   /// Whether L2 weight decay applies (true for weights, false for biases and normalisation shifts).
   public let decays: Bool
+  /// Whether the parameter is kept fixed: optimizers skip it (no step, no weight decay, no state)
+  /// and gradient clipping leaves it out. Set by `Sequential.freeze(layers:)`, the only place that
+  /// changes it, so a network always knows which of its layers need no backward.
+  public internal(set) var isFrozen = false
 
   public init(name: String, value: Tensor, decays: Bool = true) {
     self.name = name
     self.value = value
     self.gradient = Tensor(shape: value.shape)
     self.decays = decays
+  }
+
+  /// The layer it belongs to, as saved files spell it: the name up to its last dot (`conv1` for
+  /// `conv1.weight`, `bn1` for `bn1.running_mean`). `--freeze` and `--init-layers` take these names.
+  public var layerName: String {
+    guard let dot = name.lastIndex(of: ".") else { return name }
+    return String(name[..<dot])
   }
 
   /// Sets the gradient to zero.

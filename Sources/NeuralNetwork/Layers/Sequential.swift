@@ -4,10 +4,19 @@
 /// (the first layer's from the initialiser's argument, true for the rest). A convolution followed
 /// by a ReLU is fastest built as one layer, `Conv2D(…, activation: .relu)`, where the network is
 /// described.
+///
+/// When leading layers are frozen (`freeze(layers:)`) and the network's input needs no gradient,
+/// backward stops at the first layer that trains: the frozen layers before it get no backward at
+/// all (no weight gradients, no input gradients), and that layer computes no input gradient.
 public final class Sequential: Layer {
   public let layers: [Layer]
   public var computesInputGradient: Bool {
-    didSet { layers.first?.computesInputGradient = computesInputGradient }
+    didSet { setInputGradientFlags() }
+  }
+  /// How many leading layers hold no trained parameter: frozen ones, and the parameterless layers
+  /// among them. 0 while nothing is frozen. Set by `freeze(layers:)`.
+  public internal(set) var frozenPrefixCount = 0 {
+    didSet { setInputGradientFlags() }
   }
 
   /// - Parameter computesInputGradient: false for a whole network, whose input needs no gradient
@@ -16,8 +25,7 @@ public final class Sequential: Layer {
     precondition(!layers.isEmpty, "Sequential needs at least one layer")
     self.layers = layers
     self.computesInputGradient = computesInputGradient
-    for layer in layers.dropFirst() { layer.computesInputGradient = true }
-    layers.first?.computesInputGradient = computesInputGradient
+    setInputGradientFlags()
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -35,8 +43,27 @@ public final class Sequential: Layer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     var gradient = outputGradient
-    for layer in layers.reversed() { gradient = layer.backward(gradient) }
+    let start = backwardStart
+    var index = layers.count
+    while index > start {
+      index -= 1
+      gradient = layers[index].backward(gradient)
+    }
     return gradient
+  }
+
+  /// The first layer backward runs: past the frozen prefix when the input needs no gradient.
+  private var backwardStart: Int {
+    computesInputGradient ? 0 : min(frozenPrefixCount, layers.count)
+  }
+
+  /// The layer backward stops at computes no input gradient unless the network's input needs one;
+  /// every other layer does.
+  private func setInputGradientFlags() {
+    let start = backwardStart
+    for index in layers.indices {
+      layers[index].computesInputGradient = index != start || computesInputGradient
+    }
   }
 
   public var description: String {

@@ -7,7 +7,11 @@ public enum ModelStore {
   public static let weightsFile = "weights.safetensors"
 
   /// Writes the description and weights into `directory` (created if needed).
-  public static func save(_ network: Sequential, description: ModelDescription, to directory: URL) throws {
+  ///
+  /// - Parameter metadata: more strings for the weights file's metadata (`metadata(recording:)`).
+  public static func save(
+    _ network: Sequential, description: ModelDescription, to directory: URL, metadata: [String: String] = [:]
+  ) throws {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
@@ -19,7 +23,18 @@ public enum ModelStore {
     try AtomicFile.write(json, to: directory.appendingPathComponent(descriptionFile))
     try network.save(
       to: directory.appendingPathComponent(weightsFile),
-      metadata: ["preset": description.preset.rawValue, "format": description.format])
+      metadata: metadata.merging(["preset": description.preset.rawValue, "format": description.format]) { $1 })
+  }
+
+  /// Where a model's weights came from, as weights-file metadata: `init_from` (the source file),
+  /// `init_layers` (what `--init-layers` chose) and `frozen` (comma-separated layer names); only
+  /// the keys that apply.
+  public static func metadata(recording report: TransferReport) -> [String: String] {
+    var metadata: [String: String] = [:]
+    if let source = report.source { metadata["init_from"] = source }
+    if let layers = report.copiedLayers { metadata["init_layers"] = layers.joined(separator: ",") }
+    if !report.frozenLayers.isEmpty { metadata["frozen"] = report.frozenLayers.joined(separator: ",") }
+    return metadata
   }
 
   /// Rebuilds the network described in `directory` and loads its weights.

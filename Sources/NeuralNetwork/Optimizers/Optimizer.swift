@@ -6,7 +6,8 @@ public protocol Optimizer: Sendable {
   var learningRate: Float { get set }
   /// L2 weight decay λ: `λ·w` is added to the gradient of every decaying parameter.
   var weightDecay: Float { get set }
-  /// Moves each parameter one step against its gradient.
+  /// Moves each parameter one step against its gradient. Frozen parameters (`isFrozen`) are
+  /// never touched, and the optimizer keeps no state for them.
   mutating func update(_ parameters: [Parameter])
   /// The state as named tensors (`conv1.weight.m`, …, and `step`), for checkpoints.
   var state: [String: Tensor] { get }

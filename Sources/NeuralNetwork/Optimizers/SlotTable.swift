@@ -7,7 +7,8 @@ struct SlotTable: Sendable {
   init(_ slotNames: [String]) { self.slotNames = slotNames }
 
   /// Runs `body` with the gradient (weight decay applied), the value and the slots of `parameter`;
-  /// slot `k` of element `i` is `slots[k·count + i]`.
+  /// slot `k` of element `i` is `slots[k·count + i]`. A frozen parameter is skipped: `body` does
+  /// not run, no decay is added and no slots are made for it.
   mutating func withSlots(
     of parameter: Parameter, weightDecay: Float,
     _ body: (
@@ -15,6 +16,7 @@ struct SlotTable: Sendable {
       _ slots: UnsafeMutableBufferPointer<Float>
     ) -> Void
   ) {
+    if parameter.isFrozen { return }
     let shape = parameter.value.shape
     let count = slotNames.count
     let decay = parameter.decays ? weightDecay : 0
