@@ -2,6 +2,19 @@
 #define CKERNELS_H
 #include <stddef.h>
 
+/// The vector instruction sets the kernels are built for, narrowest first.
+enum {
+  /// Plain C, whatever the compiler makes of it for the baseline x86-64 (or another architecture).
+  CKERNELS_GENERIC = 0,
+  /// AVX2 with FMA (Haswell and later, Zen).
+  CKERNELS_AVX2 = 1,
+  /// AVX-512 F, BW, VL and DQ (Skylake-SP and later, Zen 4).
+  CKERNELS_AVX512 = 2,
+};
+
+/// The widest of the levels above this processor (and its operating system) supports.
+int ckernels_instruction_level(void);
+
 /// Adam's moment updates and step over n elements; moments below 1e-30 in magnitude become 0
 /// (see Kernels.momentFloor in NeuralNetwork). Uses AVX2 when the processor has it.
 void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
