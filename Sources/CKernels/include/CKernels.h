@@ -37,4 +37,37 @@ void ckernels_im2col_transposed(const float *input, float *columns, int batch, i
 void ckernels_col2im_transposed(float *columns, float *output, int batch, int channels,
                                 int height, int width, int kernel_height, int kernel_width,
                                 int stride, int padding);
+
+/// Sets how many threads (the caller included) the matrix products below may split their columns
+/// over; 1 (the default) keeps everything on the calling thread. Results are the same for any
+/// count. See ThreadPool.c.
+void ckernels_set_threads(int count);
+
+/// The count ckernels_set_threads set.
+int ckernels_threads(void);
+
+/// Runs body(context, index) for every index in [0, count), spread over the threads, and returns
+/// when all have run.
+void ckernels_parallel_for(int count, void (*body)(void *context, int index), void *context);
+
+/// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate`: A is [m, k] with row stride lda, or
+/// [k, m] when transpose_a; B is [k, n] with row stride ldb, or [n, k] when transpose_b. Uses the
+/// widest kernels up to `level` that the processor has; see Gemm.c for the summation order.
+void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
+                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc);
+
+/// output[F, N·outH·outW] = weights[F, C·kH·kW] · im2col(input) without forming the im2col
+/// matrix: the product ckernels_im2col_transposed and ckernels_sgemm compute, packed straight from
+/// the [N, C, H, W] input. The input must have fewer than 2³¹ elements.
+void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
+                               int batch, int channels, int height, int width, int kernel_height,
+                               int kernel_width, int stride, int padding, float *output);
+
+/// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
+/// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with
+/// filters outermost).
+void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
+                                          const float *input, int batch, int channels, int height,
+                                          int width, int kernel_height, int kernel_width, int stride,
+                                          int padding, float *weight_gradient);
 #endif

@@ -1,0 +1,203 @@
+// Single-precision matrix products for the layers' shapes, and convolutions as implicit matrix
+// products (the im2col matrix is packed straight from the image, never formed).
+//
+// The loops are the usual cache blocking (Goto and van de Geijn; BLIS): columns of C in blocks of
+// NC, the shared dimension in blocks of KC, rows in blocks of MC; each block of B is packed into
+// slivers of NR columns and each block of A into slivers of MR rows, and a microkernel multiplies
+// one A sliver by one B sliver into an MR×NR tile of C held in registers. The packed B block stays
+// in the L2 cache while every A sliver passes over it; one B sliver stays in L1 while the A slivers
+// pass.
+//
+// Every element of C is its K products summed in order within each KC block, the blocks added to C
+// one after another: the same whatever the matrix sizes around it, the split of the columns over
+// threads, or the tile it falls in. Results differ from OpenBLAS's in the last bits (another
+// summation order), and between instruction levels (fused multiply-adds or not).
+#include "CKernels.h"
+#include "GemmKernels.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The B operand: a matrix, an im2col matrix, or the transpose of one.
+typedef struct {
+  const gemm_matrix *matrix;
+  const gemm_convolution *convolution;
+  int transposed_convolution;
+} b_operand;
+
+static const gemm_level *level_for(int level) {
+#if defined(__x86_64__) && defined(__clang__)
+  if (level >= CKERNELS_AVX512 && ckernels_instruction_level() >= CKERNELS_AVX512) return &gemm_level_avx512;
+  if (level >= CKERNELS_AVX2 && ckernels_instruction_level() >= CKERNELS_AVX2) return &gemm_level_avx2;
+#endif
+  (void)level;
+  return &gemm_level_generic;
+}
+
+// ---- Packing buffers ------------------------------------------------------------------------------
+
+// One pair per thread, allocated on its first product and kept (freed when the thread exits): the
+// products themselves allocate nothing.
+typedef struct {
+  float *a, *b;
+} packing_buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *pointer) {
+  packing_buffers *buffers = pointer;
+  free(buffers->a);
+  free(buffers->b);
+  free(buffers);
+}
+
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static packing_buffers *thread_buffers(void) {
+  pthread_once(&buffers_once, make_buffers_key);
+  packing_buffers *buffers = pthread_getspecific(buffers_key);
+  if (buffers == NULL) {
+    buffers = calloc(1, sizeof *buffers);
+    if (buffers == NULL ||
+        posix_memalign((void **)&buffers->a, 64, sizeof(float) * GEMM_MAX_MC * GEMM_MAX_KC) != 0 ||
+        posix_memalign((void **)&buffers->b, 64, sizeof(float) * GEMM_MAX_KC * GEMM_MAX_NC) != 0)
+      abort();  // Out of memory for 1.1 MB: nothing sensible left to do.
+    pthread_setspecific(buffers_key, buffers);
+  }
+  return buffers;
+}
+
+static void pack_b(const gemm_level *l, const b_operand *b, int k0, int kc, int j0, int nc, float *dst) {
+  if (b->matrix != NULL) l->pack_b(b->matrix, k0, kc, j0, nc, l->nr, dst);
+  else if (b->transposed_convolution) l->pack_convolution_transposed(b->convolution, k0, kc, j0, nc, l->nr, dst);
+  else l->pack_convolution(b->convolution, k0, kc, j0, nc, l->nr, dst);
+}
+
+// ---- The blocked product --------------------------------------------------------------------------
+
+// C[m, n] (+)= A[m, k] · B[k, j0 … j0 + n) on the calling thread.
+static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
+                        int j0, int accumulate, float *c, ptrdiff_t ldc) {
+  packing_buffers *buffers = thread_buffers();
+  for (int jc = 0; jc < n; jc += l->nc) {
+    const int nc = n - jc < l->nc ? n - jc : l->nc;
+    for (int pc = 0; pc < k; pc += l->kc) {
+      const int kc = k - pc < l->kc ? k - pc : l->kc;
+      const int add = accumulate || pc > 0;
+      pack_b(l, b, pc, kc, j0 + jc, nc, buffers->b);
+      for (int ic = 0; ic < m; ic += l->mc) {
+        const int mc = m - ic < l->mc ? m - ic : l->mc;
+        l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
+        for (int jr = 0; jr < nc; jr += l->nr) {
+          const int columns = nc - jr < l->nr ? nc - jr : l->nr;
+          for (int ir = 0; ir < mc; ir += l->mr) {
+            const int rows = mc - ir < l->mr ? mc - ir : l->mr;
+            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, buffers->b + (ptrdiff_t)jr * kc,
+                      c + (ic + ir) * ldc + jc + jr, ldc, add, rows, columns);
+          }
+        }
+      }
+    }
+  }
+}
+
+// A product split into parts of `rows` rows or `columns` columns, one per thread.
+typedef struct {
+  const gemm_level *level;
+  int m, n, k, rows, columns;
+  const gemm_matrix *a;
+  const b_operand *b;
+  int accumulate;
+  float *c;
+  ptrdiff_t ldc;
+} gemm_job;
+
+static void gemm_part(void *context, int index) {
+  const gemm_job *job = context;
+  const int i0 = job->rows < job->m ? index * job->rows : 0;
+  const int j0 = job->columns < job->n ? index * job->columns : 0;
+  const int m = job->m - i0 < job->rows ? job->m - i0 : job->rows;
+  const int n = job->n - j0 < job->columns ? job->n - j0 : job->columns;
+  const gemm_matrix a = {job->a->data + i0 * job->a->row_stride, job->a->row_stride, job->a->column_stride};
+  gemm_serial(job->level, m, n, job->k, &a, job->b, j0, job->accumulate, job->c + i0 * job->ldc + j0, job->ldc);
+}
+
+// Products below this many multiply-adds stay on one thread (waking another costs more).
+#define PARALLEL_MULTIPLY_ADDS (1 << 21)
+
+static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
+                 int accumulate, float *c, ptrdiff_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
+    return;
+  }
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)m * n * k >= PARALLEL_MULTIPLY_ADDS) {
+    // Split the columns in whole slivers when there are enough of them, else the rows.
+    gemm_job job = {l, m, n, k, m, n, a, b, accumulate, c, ldc};
+    const int slivers = (n + l->nr - 1) / l->nr, tiles = (m + l->mr - 1) / l->mr;
+    int parts = 1;
+    if (slivers >= threads || slivers >= tiles) {
+      parts = slivers < threads ? slivers : threads;
+      job.columns = (slivers + parts - 1) / parts * l->nr;
+      parts = (n + job.columns - 1) / job.columns;
+    } else {
+      parts = tiles < threads ? tiles : threads;
+      job.rows = (tiles + parts - 1) / parts * l->mr;
+      parts = (m + job.rows - 1) / job.rows;
+    }
+    if (parts > 1) {
+      ckernels_parallel_for(parts, gemm_part, &job);
+      return;
+    }
+  }
+  gemm_serial(l, m, n, k, a, b, 0, accumulate, c, ldc);
+}
+
+// ---- Entry points ---------------------------------------------------------------------------------
+
+void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
+                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc) {
+  const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
+  const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
+  const b_operand bo = {&bm, NULL, 0};
+  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+}
+
+static gemm_convolution make_convolution(const float *input, int batch, int channels, int height,
+                                         int width, int kernel_height, int kernel_width, int stride,
+                                         int padding) {
+  gemm_convolution s = {input, batch, channels, height, width, kernel_height, kernel_width, stride,
+                        padding, 0, 0};
+  s.output_height = (height + 2 * padding - kernel_height) / stride + 1;
+  s.output_width = (width + 2 * padding - kernel_width) / stride + 1;
+  return s;
+}
+
+void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
+                               int batch, int channels, int height, int width, int kernel_height,
+                               int kernel_width, int stride, int padding, float *output) {
+  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const int taps = channels * kernel_height * kernel_width;
+  const int positions = batch * s.output_height * s.output_width;
+  const gemm_matrix am = {weights, taps, 1};
+  const b_operand bo = {NULL, &s, 0};
+  gemm(level_for(level), filters, positions, taps, &am, &bo, 0, output, positions);
+}
+
+void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
+                                          const float *input, int batch, int channels, int height,
+                                          int width, int kernel_height, int kernel_width, int stride,
+                                          int padding, float *weight_gradient) {
+  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const int taps = channels * kernel_height * kernel_width;
+  const int positions = batch * s.output_height * s.output_width;
+  const gemm_matrix am = {rows_gradient, positions, 1};
+  const b_operand bo = {NULL, &s, 1};
+  gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
+}
