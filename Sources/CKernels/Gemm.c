@@ -36,10 +36,12 @@ static const gemm_level *level_for(int level) {
 
 // ---- Packing buffers ------------------------------------------------------------------------------
 
-// One pair per thread, allocated on its first product and kept (freed when the thread exits): the
-// products themselves allocate nothing.
+// One set per thread, allocated on its first product and kept (freed when the thread exits): the
+// products themselves allocate nothing. `columns` holds a few samples' column gradients
+// (ckernels_convolution_input_gradient), allocated on its first use.
+#define COLUMN_BUFFER_FLOATS (1 << 18)
 typedef struct {
-  float *a, *b;
+  float *a, *b, *columns;
 } packing_buffers;
 
 static pthread_key_t buffers_key;
@@ -49,6 +51,7 @@ static void free_buffers(void *pointer) {
   packing_buffers *buffers = pointer;
   free(buffers->a);
   free(buffers->b);
+  free(buffers->columns);
   free(buffers);
 }
 
@@ -200,4 +203,58 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
   const gemm_matrix am = {rows_gradient, positions, 1};
   const b_operand bo = {NULL, &s, 1};
   gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
+}
+
+// A group of samples of an input gradient: their column gradient W^T · dY into this thread's
+// column buffer, then folded into their images.
+typedef struct {
+  const gemm_level *level;
+  const float *weights, *rows_gradient;
+  gemm_convolution geometry;
+  int filters, group;
+  float *input_gradient;
+} input_gradient_job;
+
+static void input_gradient_group(void *context, int index) {
+  const input_gradient_job *job = context;
+  const gemm_convolution *g = &job->geometry;
+  const int first = index * job->group;
+  const int count = g->batch - first < job->group ? g->batch - first : job->group;
+  const int taps = g->channels * g->kernel_height * g->kernel_width;
+  const int plane = g->output_height * g->output_width;
+  const ptrdiff_t positions = (ptrdiff_t)g->batch * plane;
+  packing_buffers *buffers = thread_buffers();
+  if (buffers->columns == NULL &&
+      posix_memalign((void **)&buffers->columns, 64, sizeof(float) * COLUMN_BUFFER_FLOATS) != 0)
+    abort();
+  // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P)
+  const gemm_matrix a = {job->weights, 1, taps};
+  const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
+  const b_operand bo = {&b, NULL, 0};
+  gemm_serial(job->level, taps, count * plane, job->filters, &a, &bo, 0, 0, buffers->columns, count * plane);
+  ckernels_col2im_transposed(buffers->columns,
+                             job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,
+                             count, g->channels, g->height, g->width, g->kernel_height, g->kernel_width,
+                             g->stride, g->padding);
+}
+
+int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
+                                        const float *rows_gradient, int batch, int channels,
+                                        int height, int width, int kernel_height, int kernel_width,
+                                        int stride, int padding, float *input_gradient) {
+  const gemm_convolution s = make_convolution(NULL, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const ptrdiff_t sample_columns = (ptrdiff_t)channels * kernel_height * kernel_width * s.output_height * s.output_width;
+  if (sample_columns > COLUMN_BUFFER_FLOATS) return 0;
+  int group = (int)(COLUMN_BUFFER_FLOATS / sample_columns);
+  if (group > batch) group = batch;
+  // Enough groups for every thread, when the product is worth splitting.
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)sample_columns * batch * filters >= PARALLEL_MULTIPLY_ADDS) {
+    const int per_thread = (batch + threads - 1) / threads;
+    if (per_thread < group) group = per_thread;
+  }
+  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, input_gradient};
+  ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
+  return 1;
 }

@@ -82,7 +82,7 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
       return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
     }
     let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
-    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient] {
+    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient] {
       let fast = LayerResults(make(paths), input: input, other: other, outputGradient: gradient)
       #expect(fast.matches(reference), "\(paths)")
     }

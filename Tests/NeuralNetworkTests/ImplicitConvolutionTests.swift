@@ -79,7 +79,72 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     }
   }
 
-  /// Split over threads, both give the same bits as on one.
+  /// The grouped input gradient at every level equals col2im(Wᵀ · dY) (the reference product and
+  /// fold) within rounding.
+  @Test(arguments: InstructionLevel.supported)
+  func inputGradientMatchesTheFoldedProduct(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 45)
+    for g in convolutionGeometries {
+      let filters = 1 + rng.nextInt(below: 20)
+      let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+      let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
+      // The reference: columns = Wᵀ · dY in double precision, folded element by element (with
+      // each pixel's sum of magnitudes to bound the rounding).
+      var columns = [Double](repeating: 0, count: g.columnWidth * g.columnRows)
+      var magnitudes = columns
+      for t in 0..<g.columnWidth {
+        for r in 0..<g.columnRows {
+          for f in 0..<filters {
+            let product = Double(weights[f * g.columnWidth + t]) * Double(rowsGradient[f * g.columnRows + r])
+            columns[t * g.columnRows + r] += product
+            magnitudes[t * g.columnRows + r] += abs(product)
+          }
+        }
+      }
+      let size = g.batch * g.channels * g.height * g.width
+      var expected = [Double](repeating: 0, count: size), bound = expected
+      let taps = g.kernelHeight * g.kernelWidth, plane = g.outputHeight * g.outputWidth
+      for t in 0..<g.columnWidth {
+        let (c, ky, kx) = (t / taps, t % taps / g.kernelWidth, t % g.kernelWidth)
+        for r in 0..<g.columnRows {
+          let (n, oy, ox) = (r / plane, r % plane / g.outputWidth, r % g.outputWidth)
+          let (y, x) = (oy * g.stride - g.padding + ky, ox * g.stride - g.padding + kx)
+          guard y >= 0, y < g.height, x >= 0, x < g.width else { continue }
+          let pixel = ((n * g.channels + c) * g.height + y) * g.width + x
+          expected[pixel] += columns[t * g.columnRows + r]
+          bound[pixel] += magnitudes[t * g.columnRows + r]
+        }
+      }
+      var gradient = [Float](repeating: .nan, count: size)
+      let done = weights.withUnsafeBufferPointer { w in
+        rowsGradient.withUnsafeBufferPointer { dr in
+          gradient.withUnsafeMutableBufferPointer {
+            ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: $0, level: level)
+          }
+        }
+      }
+      #expect(done)
+      let tolerance = Double(filters + taps + 2) * 1.2e-7
+      #expect(zip(gradient, zip(expected, bound)).allSatisfy { abs(Double($0) - $1.0) <= tolerance * $1.1 + 1e-30 }, "\(level) \(g)")
+    }
+  }
+
+  /// One sample's column gradient larger than the buffer is refused (the layer then folds the
+  /// whole batch's).
+  @Test func inputGradientRefusesSamplesLargerThanItsBuffer() {
+    let g = WindowGeometry(batch: 1, channels: 64, height: 40, width: 40, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+    let weights = [Float](repeating: 0, count: g.columnWidth), rowsGradient = [Float](repeating: 0, count: g.columnRows)
+    var gradient = [Float](repeating: 7, count: g.channels * g.height * g.width)
+    let done = weights.withUnsafeBufferPointer { w in
+      rowsGradient.withUnsafeBufferPointer { dr in
+        gradient.withUnsafeMutableBufferPointer { ImplicitConvolution.inputGradient(weights: w, filters: 1, rowsGradient: dr, g, into: $0) }
+      }
+    }
+    #expect(!done)
+    #expect(gradient.allSatisfy { $0 == 7 })
+  }
+
+  /// Split over threads, all three give the same bits as on one.
   @Test func resultsDoNotDependOnTheThreadCount() {
     var rng = SplitMix64(seed: 44)
     let g = WindowGeometry(batch: 8, channels: 32, height: 20, width: 20, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
@@ -87,16 +152,20 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     let input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
     let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
     let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
-    func run() -> (output: [Float], gradient: [Float]) {
+    func run() -> (output: [Float], gradient: [Float], inputGradient: [Float]) {
       var output = [Float](repeating: 0, count: filters * g.columnRows)
       var gradient = weights
+      var inputGradient = input
       input.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in output.withUnsafeMutableBufferPointer { ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0) } }
         rowsGradient.withUnsafeBufferPointer { dr in
           gradient.withUnsafeMutableBufferPointer { ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0) }
+          weights.withUnsafeBufferPointer { w in
+            inputGradient.withUnsafeMutableBufferPointer { #expect(ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: $0)) }
+          }
         }
       }
-      return (output, gradient)
+      return (output, gradient, inputGradient)
     }
     let threads = ComputeThreads.count
     defer { ckernels_set_threads(Int32(threads)) }
@@ -106,5 +175,6 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     let split = run()
     #expect(split.output == single.output)
     #expect(split.gradient == single.gradient)
+    #expect(split.inputGradient == single.inputGradient)
   }
 }

@@ -70,4 +70,13 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
                                           const float *input, int batch, int channels, int height,
                                           int width, int kernel_height, int kernel_width, int stride,
                                           int padding, float *weight_gradient);
+
+/// input_gradient[N, C, H, W] = col2im(weightsᵀ · rows_gradient) (a convolution's input gradient),
+/// a few samples at a time so that each group's column gradient is folded back while it is in
+/// cache; groups run on the threads (they write different images). Returns 0, doing nothing, when
+/// one sample's column gradient is larger than the per-thread buffer (1 MB).
+int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
+                                        const float *rows_gradient, int batch, int channels,
+                                        int height, int width, int kernel_height, int kernel_width,
+                                        int stride, int padding, float *input_gradient);
 #endif

@@ -5,7 +5,8 @@
 /// contiguous copies. With `FastPaths.implicitConvolution` and `.implicitWeightGradient` (the
 /// default on processors with AVX2) the forward product and the weight gradient are the same
 /// products with the column matrix packed straight from the image (`ImplicitConvolution`), and the
-/// training forward keeps its input instead of the column matrix.
+/// training forward keeps its input instead of the column matrix; with `.groupedInputGradient` the
+/// input gradient is formed a few samples at a time.
 ///
 /// Weights are `[filters, channels, kH, kW]` (PyTorch's layout); input `[N, C, H, W]`,
 /// output `[N, filters, outH, outW]`.
@@ -270,6 +271,17 @@ public final class Conv2D: Layer {
     guard computesInputGradient else {
       return .empty
     }
+    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    if paths.contains(.groupedInputGradient) && ImplicitConvolution.fits(g) {
+      let done = rowsGradient.withUnsafeBufferPointer { dr in
+        weight.value.withUnsafeBufferPointer { w in
+          inputGradient.withUnsafeMutableBufferPointer { dx in
+            ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: dx)
+          }
+        }
+      }
+      if done { return inputGradient }
+    }
     // dColumns[CkK, R] = Wᵀ[CkK, F] · dY[F, R]
     columnsGradient.resize(to: [width, rows])
     rowsGradient.withUnsafeBufferPointer { dr in
@@ -279,7 +291,6 @@ public final class Conv2D: Layer {
         }
       }
     }
-    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
     columnsGradient.withUnsafeMutableBufferPointer { dc in
       inputGradient.withUnsafeMutableBufferPointer { NeuralNetwork.col2imTransposed(destroying: dc, g, into: $0) }
     }

@@ -19,13 +19,16 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// Conv2D's weight gradient the same way (the training forward then keeps the input instead of
   /// its im2col matrix).
   public static let implicitWeightGradient = FastPaths(rawValue: 1 << 2)
+  /// Conv2D's input gradient a few samples at a time: each group's column gradient is folded back
+  /// into the image while it is still in cache (and groups run on the threads).
+  public static let groupedInputGradient = FastPaths(rawValue: 1 << 3)
 
-  public static let all: FastPaths = [.matrixProducts, .implicitConvolution, .implicitWeightGradient]
+  public static let all: FastPaths = [.matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient]
 
   /// The names `dqn bench nn --without` takes, with their paths.
   public static let named: [(name: String, paths: FastPaths)] = [
     ("matrix-products", .matrixProducts), ("implicit-convolution", .implicitConvolution),
-    ("implicit-weight-gradient", .implicitWeightGradient),
+    ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they
