@@ -86,42 +86,13 @@ TARGET static inline __m512 gather_tap(const gemm_convolution *s, const window_c
   return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, s->input, 4);
 }
 
-// Lanes whose input offsets go up by one from lane to lane, as runs: a run loads with one masked
-// load instead of a gather. Without padding, a window's row (stride 1) or a tap row (the kernel's
-// width) is such a run.
-#define MAX_RUNS 4
-typedef struct {
-  int count;  // 0 when more than MAX_RUNS runs would be needed: gather instead
-  __mmask16 mask[MAX_RUNS];
-  ptrdiff_t origin[MAX_RUNS];  // offset of lane 0 if the run extended down to it
-} lane_runs;
-
-static lane_runs find_runs(const int offset[16], __mmask16 lanes) {
-  lane_runs runs = {0, {0}, {0}};
-  for (int lane = 0; lane < 16; lane++) {
-    if (!(lanes >> lane & 1)) continue;
-    if (lane > 0 && (lanes >> (lane - 1) & 1) && offset[lane] == offset[lane - 1] + 1) {
-      runs.mask[runs.count - 1] |= (__mmask16)(1u << lane);
-      continue;
-    }
-    if (runs.count == MAX_RUNS) {
-      runs.count = 0;
-      return runs;
-    }
-    runs.mask[runs.count] = (__mmask16)(1u << lane);
-    runs.origin[runs.count] = (ptrdiff_t)offset[lane] - lane;
-    runs.count++;
-  }
-  return runs;
-}
-
 // The 16 lanes of `runs` at `shift` past their offsets (zeros elsewhere). Masked-off lanes are
 // never read, so the origin may lie before the input.
-TARGET static inline __m512 load_runs(const float *input, const lane_runs *runs, ptrdiff_t shift) {
+TARGET static inline __m512 load_runs(const float *input, const gemm_runs *runs, ptrdiff_t shift) {
   __m512 v = _mm512_setzero_ps();
   for (int r = 0; r < runs->count; r++) {
     const float *origin = (const float *)((uintptr_t)input + (uintptr_t)((runs->origin[r] + shift) * (ptrdiff_t)sizeof(float)));
-    v = _mm512_mask_loadu_ps(v, runs->mask[r], origin);
+    v = _mm512_mask_loadu_ps(v, (__mmask16)runs->mask[r], origin);
   }
   return v;
 }
@@ -133,11 +104,11 @@ TARGET static void pack_convolution_avx512(const gemm_convolution *s, int k0, in
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < nr; half += 16) {
       const window_corners w = corners(s, j0 + t + half, nc - t - half);
-      lane_runs runs = {0, {0}, {0}};
+      gemm_runs runs = {0, {0}, {0}};
       if (s->padding == 0) {
         int offset[16];
         _mm512_storeu_si512(offset, w.offset);
-        runs = find_runs(offset, w.lanes);
+        runs = gemm_find_runs(offset, w.lanes, 16);
       }
       int c = k0 / taps, ky = (k0 % taps) / s->kernel_width, kx = k0 % s->kernel_width;
       for (int p = 0; p < kc; p++) {
@@ -267,11 +238,11 @@ TARGET static void pack_convolution_transposed_avx512(const gemm_convolution *s,
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < nr; half += 16) {
       const tap_lanes l = taps_from(s, j0 + t + half, nc - t - half);
-      lane_runs runs = {0, {0}, {0}};
+      gemm_runs runs = {0, {0}, {0}};
       if (s->padding == 0) {
         int offset[16];
         _mm512_storeu_si512(offset, l.offset);
-        runs = find_runs(offset, l.lanes);
+        runs = gemm_find_runs(offset, l.lanes, 16);
       }
       int n = k0 / plane, oy = k0 % plane / s->output_width, ox = k0 % s->output_width;
       for (int p = 0; p < kc; p++) {

@@ -61,6 +61,19 @@ extern const gemm_level gemm_level_avx2;
 extern const gemm_level gemm_level_avx512;
 #endif
 
+// Lanes of an im2col sliver whose input offsets go up by one from lane to lane, as runs: a run
+// loads with one masked load instead of a gather. Without padding, a window's row (stride 1) or a
+// tap row (the kernel's width) is such a run.
+#define GEMM_MAX_RUNS 4
+typedef struct {
+  int count;                         // 0 when more than GEMM_MAX_RUNS runs would be needed
+  unsigned mask[GEMM_MAX_RUNS];      // the run's lanes, one bit each
+  ptrdiff_t origin[GEMM_MAX_RUNS];   // the offset lane 0 would read if the run reached down to it
+} gemm_runs;
+
+// The runs of the `lanes` set in `bits`, whose offsets are offset[0 … lanes).
+gemm_runs gemm_find_runs(const int *offset, unsigned bits, int lanes);
+
 // The plain-C packers every level can use (GemmPacking.c).
 void gemm_pack_a_generic(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
 void gemm_pack_b_generic(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst);

@@ -47,35 +47,73 @@ void gemm_pack_b_generic(const gemm_matrix *b, int k0, int kc, int j0, int nc, i
   }
 }
 
-// The input value of tap (c, ky, kx) of the window whose top-left corner is (y0, x0) in `image`
-// (one sample), or 0 in the padding.
-static inline float tap_value(const gemm_convolution *s, const float *image, int y0, int x0, int c,
-                              int ky, int kx) {
-  const int y = y0 + ky, x = x0 + kx;
-  return y >= 0 && y < s->height && x >= 0 && x < s->width
-             ? image[((ptrdiff_t)c * s->height + y) * s->width + x]
-             : 0.0f;
+gemm_runs gemm_find_runs(const int *offset, unsigned bits, int lanes) {
+  gemm_runs runs = {0, {0}, {0}};
+  for (int lane = 0; lane < lanes; lane++) {
+    if (!(bits >> lane & 1)) continue;
+    if (lane > 0 && (bits >> (lane - 1) & 1) && offset[lane] == offset[lane - 1] + 1) {
+      runs.mask[runs.count - 1] |= 1u << lane;
+      continue;
+    }
+    if (runs.count == GEMM_MAX_RUNS) {
+      runs.count = 0;
+      return runs;
+    }
+    runs.mask[runs.count] = 1u << lane;
+    runs.origin[runs.count] = (ptrdiff_t)offset[lane] - lane;
+    runs.count++;
+  }
+  return runs;
 }
 
-// Position → the sample's image and the window's top-left corner.
-static inline const float *window(const gemm_convolution *s, int position, int *y0, int *x0) {
+// Where a window of the im2col matrix starts: its sample's image and its top-left corner (row and
+// column may be negative with padding). Positions are visited in order, so `next` steps to the
+// following window without divisions.
+typedef struct {
+  int n, oy, ox;
+} window_position;
+
+static inline window_position window_at(const gemm_convolution *s, int position) {
   const int plane = s->output_height * s->output_width;
-  const int n = position / plane, within = position % plane;
-  *y0 = within / s->output_width * s->stride - s->padding;
-  *x0 = within % s->output_width * s->stride - s->padding;
-  return s->input + (ptrdiff_t)n * s->channels * s->height * s->width;
+  const window_position w = {position / plane, position % plane / s->output_width, position % s->output_width};
+  return w;
 }
 
-// Tap index → channel and kernel row and column.
-static inline void tap(const gemm_convolution *s, int index, int *c, int *ky, int *kx) {
+static inline void next_window(const gemm_convolution *s, window_position *w) {
+  if (++w->ox == s->output_width) {
+    w->ox = 0;
+    if (++w->oy == s->output_height) { w->oy = 0; w->n++; }
+  }
+}
+
+// A tap of the kernel: channel and kernel row and column, visited in order the same way.
+typedef struct {
+  int c, ky, kx;
+} kernel_tap;
+
+static inline kernel_tap tap_at(const gemm_convolution *s, int index) {
   const int taps = s->kernel_height * s->kernel_width;
-  *c = index / taps;
-  *ky = index % taps / s->kernel_width;
-  *kx = index % s->kernel_width;
+  const kernel_tap t = {index / taps, index % taps / s->kernel_width, index % s->kernel_width};
+  return t;
+}
+
+static inline void next_tap(const gemm_convolution *s, kernel_tap *t) {
+  if (++t->kx == s->kernel_width) {
+    t->kx = 0;
+    if (++t->ky == s->kernel_height) { t->ky = 0; t->c++; }
+  }
+}
+
+// The input value of tap `t` of window `w`, or 0 in the padding.
+static inline float tap_value(const gemm_convolution *s, window_position w, kernel_tap t) {
+  const int y = w.oy * s->stride - s->padding + t.ky, x = w.ox * s->stride - s->padding + t.kx;
+  if (y < 0 || y >= s->height || x < 0 || x >= s->width) return 0.0f;
+  return s->input[(((ptrdiff_t)w.n * s->channels + t.c) * s->height + y) * s->width + x];
 }
 
 void gemm_pack_convolution_generic(const gemm_convolution *s, int k0, int kc, int j0, int nc, int nr,
                                    float *restrict dst) {
+  window_position w = window_at(s, j0);
   for (int t = 0; t < nc; t += nr) {
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int j = 0; j < nr; j++) {
@@ -83,31 +121,35 @@ void gemm_pack_convolution_generic(const gemm_convolution *s, int k0, int kc, in
         for (int p = 0; p < kc; p++) sliver[p * nr + j] = 0;
         continue;
       }
-      int y0, x0, c, ky, kx;
-      const float *image = window(s, j0 + t + j, &y0, &x0);
+      kernel_tap tap = tap_at(s, k0);
       for (int p = 0; p < kc; p++) {
-        tap(s, k0 + p, &c, &ky, &kx);
-        sliver[p * nr + j] = tap_value(s, image, y0, x0, c, ky, kx);
+        sliver[p * nr + j] = tap_value(s, w, tap);
+        next_tap(s, &tap);
       }
+      next_window(s, &w);
     }
   }
 }
 
 void gemm_pack_convolution_transposed_generic(const gemm_convolution *s, int k0, int kc, int j0,
                                               int nc, int nr, float *restrict dst) {
+  const kernel_tap first = tap_at(s, j0);
   for (int t = 0; t < nc; t += nr) {
     float *sliver = dst + (ptrdiff_t)t * kc;
+    window_position w = window_at(s, k0);
+    kernel_tap start = first;
+    for (int skip = 0; skip < t; skip++) next_tap(s, &start);
     for (int p = 0; p < kc; p++) {
-      int y0, x0, c, ky, kx;
-      const float *image = window(s, k0 + p, &y0, &x0);
+      kernel_tap tap = start;
       for (int j = 0; j < nr; j++) {
         if (t + j >= nc) {
           sliver[p * nr + j] = 0;
           continue;
         }
-        tap(s, j0 + t + j, &c, &ky, &kx);
-        sliver[p * nr + j] = tap_value(s, image, y0, x0, c, ky, kx);
+        sliver[p * nr + j] = tap_value(s, w, tap);
+        next_tap(s, &tap);
       }
+      next_window(s, &w);
     }
   }
 }

@@ -12,7 +12,8 @@ enum {
   CKERNELS_AVX512 = 2,
 };
 
-/// The widest of the levels above this processor (and its operating system) supports.
+/// The widest of the levels above this processor (and its operating system) supports, capped by
+/// CKERNELS_MAX_LEVEL=generic|avx2|avx512 in the environment.
 int ckernels_instruction_level(void);
 
 /// Adam's moment updates and step over n elements; moments below 1e-30 in magnitude become 0
