@@ -16,6 +16,8 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
                                int columns) {
   __m256 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
+  // C's tile is read or written only after the loop: ask for it now.
+  for (int i = 0; i < rows; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
   for (int p = 0; p < kc; p++) {
     const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
     for (int i = 0; i < MR; i++) {

@@ -17,6 +17,12 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
                                  int columns) {
   __m512 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm512_setzero_ps();
+  // C's tile is read or written only after the loop: ask for it now (13% on a 512×3136 gradient
+  // with a shared dimension of 32, whose C is far larger than the caches).
+  for (int i = 0; i < rows; i++) {
+    _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+  }
   for (int p = 0; p < kc; p++) {
     const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
     for (int i = 0; i < MR; i++) {
