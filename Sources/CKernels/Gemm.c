@@ -18,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-// The B operand: a matrix, an im2col matrix, or the transpose of one.
+// The B operand: a matrix, an im2col matrix, the transpose of one, or a matrix packed beforehand
+// (ckernels_pack_b: its slivers of nr columns one after another, each all K rows by nr).
 typedef struct {
   const gemm_matrix *matrix;
   const gemm_convolution *convolution;
   int transposed_convolution;
+  const float *packed;
 } b_operand;
 
 static const gemm_level *level_for(int level) {
@@ -88,7 +90,15 @@ static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_mat
     for (int pc = 0; pc < k; pc += l->kc) {
       const int kc = k - pc < l->kc ? k - pc : l->kc;
       const int add = accumulate || pc > 0;
-      pack_b(l, b, pc, kc, j0 + jc, nc, buffers->b);
+      // Sliver jr of the block: in the packing buffer, or rows pc … of a packed matrix's sliver.
+      const float *block = buffers->b;
+      ptrdiff_t sliver_size = (ptrdiff_t)kc * l->nr;
+      if (b->packed != NULL) {
+        block = b->packed + (ptrdiff_t)(j0 + jc) / l->nr * k * l->nr + (ptrdiff_t)pc * l->nr;
+        sliver_size = (ptrdiff_t)k * l->nr;
+      } else {
+        pack_b(l, b, pc, kc, j0 + jc, nc, buffers->b);
+      }
       for (int ic = 0; ic < m; ic += l->mc) {
         const int mc = m - ic < l->mc ? m - ic : l->mc;
         l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
@@ -96,7 +106,7 @@ static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_mat
           const int columns = nc - jr < l->nr ? nc - jr : l->nr;
           for (int ir = 0; ir < mc; ir += l->mr) {
             const int rows = mc - ir < l->mr ? mc - ir : l->mr;
-            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, buffers->b + (ptrdiff_t)jr * kc,
+            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, block + jr / l->nr * sliver_size,
                       c + (ic + ir) * ldc + jc + jr, ldc, add, rows, columns);
           }
         }
@@ -166,7 +176,25 @@ void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, i
                     int lda, const float *b, int ldb, int accumulate, float *c, int ldc) {
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
   const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
-  const b_operand bo = {&bm, NULL, 0};
+  const b_operand bo = {&bm, NULL, 0, NULL};
+  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+}
+
+size_t ckernels_packed_b_floats(int level, int k, int n) {
+  const gemm_level *l = level_for(level);
+  return (size_t)((n + l->nr - 1) / l->nr) * (size_t)l->nr * (size_t)(k > 0 ? k : 0);
+}
+
+void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, int ldb, float *packed) {
+  const gemm_level *l = level_for(level);
+  const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
+  if (k > 0 && n > 0) l->pack_b(&bm, 0, k, 0, n, l->nr, packed);
+}
+
+void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
+                             const float *packed, int accumulate, float *c, int ldc) {
+  const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
+  const b_operand bo = {NULL, NULL, 0, packed};
   gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
 }
 
@@ -188,7 +216,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
   const gemm_matrix am = {weights, taps, 1};
-  const b_operand bo = {NULL, &s, 0};
+  const b_operand bo = {NULL, &s, 0, NULL};
   gemm(level_for(level), filters, positions, taps, &am, &bo, 0, output, positions);
 }
 
@@ -201,7 +229,7 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
   const gemm_matrix am = {rows_gradient, positions, 1};
-  const b_operand bo = {NULL, &s, 1};
+  const b_operand bo = {NULL, &s, 1, NULL};
   gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
 }
 
@@ -230,7 +258,7 @@ static void input_gradient_group(void *context, int index) {
   // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P)
   const gemm_matrix a = {job->weights, 1, taps};
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
-  const b_operand bo = {&b, NULL, 0};
+  const b_operand bo = {&b, NULL, 0, NULL};
   gemm_serial(job->level, taps, count * plane, job->filters, &a, &bo, 0, 0, buffers->columns, count * plane);
   ckernels_col2im_transposed(buffers->columns,
                              job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,

@@ -19,7 +19,7 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
   // C's tile is read or written only after the loop: ask for it now.
   for (int i = 0; i < rows; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
   for (int p = 0; p < kc; p++) {
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     for (int i = 0; i < MR; i++) {
       const __m256 ai = _mm256_broadcast_ss(a + i);
       sum[i][0] = _mm256_fmadd_ps(ai, b0, sum[i][0]);
@@ -118,7 +118,7 @@ TARGET static void pack_b_avx2(const gemm_matrix *b, int k0, int kc, int j0, int
         const int count = kc - p < 8 ? kc - p : 8;
         __m256 r[8];
         load_transposed(r, origin + p, b->column_stride, rows, count);
-        for (int q = 0; q < count; q++) _mm256_store_ps(sliver + (p + q) * NR + half, r[q]);
+        for (int q = 0; q < count; q++) _mm256_storeu_ps(sliver + (p + q) * NR + half, r[q]);
       }
     }
   }
@@ -209,7 +209,7 @@ TARGET static void pack_convolution_avx2(const gemm_convolution *s, int k0, int 
       int c = k0 / taps, ky = (k0 % taps) / s->kernel_width, kx = k0 % s->kernel_width;
       for (int p = 0; p < kc; p++) {
         const int tap_offset = (c * s->height + ky) * s->width + kx;
-        _mm256_store_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, tap_offset, ky, kx));
+        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, tap_offset, ky, kx));
         if (++kx == s->kernel_width) {
           kx = 0;
           if (++ky == s->kernel_height) { ky = 0; c++; }
@@ -230,7 +230,7 @@ TARGET static void pack_convolution_transposed_avx2(const gemm_convolution *s, i
       for (int p = 0; p < kc; p++) {
         const int y0 = oy * s->stride - s->padding, x0 = ox * s->stride - s->padding;
         const int corner = (n * s->channels * s->height + y0) * s->width + x0;
-        _mm256_store_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, corner, y0, x0));
+        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, corner, y0, x0));
         if (++ox == s->output_width) {
           ox = 0;
           if (++oy == s->output_height) { oy = 0; n++; }

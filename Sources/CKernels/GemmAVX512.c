@@ -24,7 +24,7 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
     _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
   }
   for (int p = 0; p < kc; p++) {
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
     for (int i = 0; i < MR; i++) {
       const __m512 ai = _mm512_set1_ps(a[i]);
       sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
@@ -120,7 +120,7 @@ TARGET static void pack_convolution_avx512(const gemm_convolution *s, int k0, in
       for (int p = 0; p < kc; p++) {
         const int tap_offset = (c * s->height + ky) * s->width + kx;
         const __m512 values = runs.count > 0 ? load_runs(s->input, &runs, tap_offset) : gather_tap(s, &w, tap_offset, ky, kx);
-        _mm512_store_ps(sliver + (ptrdiff_t)p * nr + half, values);
+        _mm512_storeu_ps(sliver + (ptrdiff_t)p * nr + half, values);
         if (++kx == s->kernel_width) {
           kx = 0;
           if (++ky == s->kernel_height) { ky = 0; c++; }
@@ -181,8 +181,8 @@ TARGET static void pack_a_avx512(const gemm_matrix *a, int i0, int mc, int k0, i
       __m512 r[16];
       load_transposed(r, origin + p, a->row_stride, rows, count);
       for (int q = 0; q < count; q++) {
-        _mm256_store_ps(first + (p + q) * MR, _mm512_castps512_ps256(r[q]));
-        if (rows > MR) _mm256_store_ps(second + (p + q) * MR, _mm512_extractf32x8_ps(r[q], 1));
+        _mm256_storeu_ps(first + (p + q) * MR, _mm512_castps512_ps256(r[q]));
+        if (rows > MR) _mm256_storeu_ps(second + (p + q) * MR, _mm512_extractf32x8_ps(r[q], 1));
       }
     }
   }
@@ -203,7 +203,7 @@ TARGET static void pack_b_avx512(const gemm_matrix *b, int k0, int kc, int j0, i
         const int count = kc - p < 16 ? kc - p : 16;
         __m512 r[16];
         load_transposed(r, origin + p, b->column_stride, rows, count);
-        for (int q = 0; q < count; q++) _mm512_store_ps(sliver + (p + q) * NR + half, r[q]);
+        for (int q = 0; q < count; q++) _mm512_storeu_ps(sliver + (p + q) * NR + half, r[q]);
       }
     }
   }
@@ -266,7 +266,7 @@ TARGET static void pack_convolution_transposed_avx512(const gemm_convolution *s,
           const __m512i index = _mm512_add_epi32(l.offset, _mm512_set1_epi32(corner));
           values = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, s->input, 4);
         }
-        _mm512_store_ps(sliver + (ptrdiff_t)p * nr + half, values);
+        _mm512_storeu_ps(sliver + (ptrdiff_t)p * nr + half, values);
         if (++ox == s->output_width) {
           ox = 0;
           if (++oy == s->output_height) { oy = 0; n++; }

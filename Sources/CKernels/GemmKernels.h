@@ -27,7 +27,8 @@ typedef struct {
   int output_height, output_width;
 } gemm_convolution;
 
-// C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·NR + j] over p < kc, for i < rows and
+// C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·NR + j] over p < kc (no alignment
+// assumed: B may be a layer's packed weights in a Swift array), for i < rows and
 // j < columns (a and b are packed slivers, zero beyond the matrix edges). Each element's products
 // are summed in order of p, then added to C when `accumulate`, so the result does not depend on
 // how the caller splits the rows and columns (or over how many threads).

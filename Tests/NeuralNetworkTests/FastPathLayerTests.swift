@@ -82,7 +82,7 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
       return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
     }
     let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
-    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient] {
+    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights] {
       let fast = LayerResults(make(paths), input: input, other: other, outputGradient: gradient)
       #expect(fast.matches(reference), "\(paths)")
     }
@@ -109,6 +109,42 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
     let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
     let fast = LayerResults(make(.all), input: input, other: other, outputGradient: gradient)
     #expect(fast.matches(reference))
+  }
+
+  /// Dense's packed weights follow every change of the weights: after each way of changing them,
+  /// the forward equals (bit for bit) that of a layer that packs them for every product.
+  @Test func packedWeightsFollowEveryChangeOfTheWeights() {
+    func make(_ paths: FastPaths) -> Dense {
+      var rng = SplitMix64(seed: 60)
+      let layer = Dense(inputSize: 256, outputSize: 96, name: "fc", using: &rng)
+      layer.fastPaths = paths
+      return layer
+    }
+    let cached = make(.all), packedEachTime = make(FastPaths.all.subtracting(.packedWeights))
+    var rng = SplitMix64(seed: 61)
+    let input = Tensor(shape: [16, 256], scalars: (0..<(16 * 256)).map { _ in rng.nextUniform() * 2 - 1 })
+    let other = make([])
+    other.weight.value.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
+    var optimizer = Adam(learningRate: 0.1)
+    let changes: [(String, (Dense) -> Void)] = [
+      ("nothing", { _ in }),
+      ("an element", { $0.weight.value[flat: 5] += 1 }),
+      ("an assignment", { $0.weight.value = other.weight.value }),
+      ("a pointer", { $0.weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 } }),
+      ("an optimizer step", { layer in
+        layer.weight.gradient.fill(with: 0.25)
+        optimizer.update([layer.weight])
+      }),
+      ("a copy from another layer", { $0.copyParameters(from: other) }),
+    ]
+    for (name, change) in changes {
+      let version = cached.weight.version
+      change(cached)
+      packedEachTime.weight.value = cached.weight.value
+      #expect(name == "nothing" || cached.weight.version != version, "\(name)")
+      #expect(cached(input) == packedEachTime(input), "after \(name)")
+      #expect(cached.forward(input, training: true) == packedEachTime.forward(input, training: true), "after \(name)")
+    }
   }
 
   /// With the implicit weight gradient the training forward keeps its input: changing the

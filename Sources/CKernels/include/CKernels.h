@@ -57,6 +57,18 @@ void ckernels_parallel_for(int count, void (*body)(void *context, int index), vo
 void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
                     int lda, const float *b, int ldb, int accumulate, float *c, int ldc);
 
+/// How many floats ckernels_pack_b writes for a [k, n] B at `level`.
+size_t ckernels_packed_b_floats(int level, int k, int n);
+
+/// Packs B ([k, n] with row stride ldb, or [n, k] when transpose_b) the way ckernels_sgemm would for
+/// every product with it, so that ckernels_sgemm_packed_b can skip that step (a layer whose weights
+/// do not change between products). The packing depends on the level: use the same in both.
+void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, int ldb, float *packed);
+
+/// ckernels_sgemm with B packed by ckernels_pack_b at the same level: the same results, bit for bit.
+void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
+                             const float *packed, int accumulate, float *c, int ldc);
+
 /// output[F, N·outH·outW] = weights[F, C·kH·kW] · im2col(input) without forming the im2col
 /// matrix: the product ckernels_im2col_transposed and ckernels_sgemm compute, packed straight from
 /// the [N, C, H, W] input. The input must have fewer than 2³¹ elements.

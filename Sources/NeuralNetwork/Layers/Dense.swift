@@ -13,6 +13,7 @@ public final class Dense: Layer {
   /// How the products are computed: `FastPaths.standard` when the layer was built.
   public var fastPaths = FastPaths.standard
 
+  private var packedWeight = PackedMatrix()  // Wᵀ, with `FastPaths.packedWeights`
   private var cachedInput = Tensor.empty
   private var trainingOutput = Tensor.empty
   private var inferenceOutput = Tensor.empty
@@ -74,7 +75,14 @@ public final class Dense: Layer {
                 let base = row &* outputSize
                 for j in 0..<outputSize { y[base &+ j] = b[j] }
               }
-              MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
+              if paths.isSuperset(of: [.matrixProducts, .packedWeights])
+                && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
+              {
+                packedWeight.update(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
+                packedWeight.product(x, y, m: batch, n: outputSize, k: inputSize, accumulate: true)
+              } else {
+                MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
+              }
             }
           }
         }
