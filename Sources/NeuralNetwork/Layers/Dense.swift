@@ -77,8 +77,8 @@ public final class Dense: Layer {
               }
               if paths.isSuperset(of: [.matrixProducts, .packedWeights])
                 && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
+                && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
               {
-                packedWeight.update(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
                 packedWeight.product(x, y, m: batch, n: outputSize, k: inputSize, accumulate: true)
               } else {
                 MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)

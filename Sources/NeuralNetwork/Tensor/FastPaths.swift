@@ -22,9 +22,9 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// Conv2D's input gradient a few samples at a time: each group's column gradient is folded back
   /// into the image while it is still in cache (and groups run on the threads).
   public static let groupedInputGradient = FastPaths(rawValue: 1 << 3)
-  /// Dense's forward keeps its weights packed for CKernels' products between weight changes (a
-  /// target network's for a thousand updates), instead of packing them for every product; with
-  /// `.matrixProducts` only.
+  /// Dense's forward keeps its weights packed for CKernels' products once they have served two
+  /// products unchanged (a target network's, for a thousand updates), instead of packing them for
+  /// every product; with `.matrixProducts` only.
   public static let packedWeights = FastPaths(rawValue: 1 << 4)
 
   public static let all: FastPaths = [
