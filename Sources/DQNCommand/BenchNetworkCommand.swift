@@ -1,28 +1,79 @@
 import ArgumentParser
+import Foundation
 import NeuralNetwork
 
 /// `dqn bench nn`: DQN updates, batch-1 actions and a supervised step, timed.
-///
-/// It keeps OpenBLAS's own thread count (`OPENBLAS_NUM_THREADS`), so the figures can be taken
-/// with one thread or several.
-struct BenchNetworkCommand: ParsableCommand, KeepsOpenBLASThreadCount {
+struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
   static let configuration = CommandConfiguration(
     commandName: "nn",
     abstract: "Time DQN updates, batch-1 actions and a supervised step (median of repeated runs after warm-up).",
-    discussion: "Run with OPENBLAS_NUM_THREADS=1 to compare with the single-thread PyTorch reference.")
+    discussion: """
+      Each figure gives its matrix-product GFLOP/s and their fraction of the peak: the threads times \
+      the single-core peak, measured at start-up as the best of a few 1024×1024×1024 matrix \
+      products on one thread (OpenBLAS's or CKernels' own, whichever is faster; about half a \
+      second, skipped with --peak). Compare with the single-thread PyTorch reference through \
+      scripts/bench-vs-torch. --without turns fast paths off to measure what each gains: \
+      \(FastPaths.named.map(\.name).joined(separator: ", ")) (or all).
+      """)
 
   @OptionGroup var output: JSONOutputOption
 
   @Option(help: "Multiply the number of timed runs (default 1).")
   var scale: Double = 1
 
+  @Option(help: "Only these figures, comma-separated (\(NetworkBenchmarks.figureNames.joined(separator: ", "))).")
+  var only: String?
+
+  @Option(help: "Fast paths to turn off, comma-separated (their names are below, or all).")
+  var without: String?
+
+  @Option(help: "Single-core peak in GFLOP/s to divide by instead of measuring it.")
+  var peak: Double?
+
+  @OptionGroup var threadCount: ThreadCountOption
+
   func validate() throws {
     guard scale > 0 else { throw ValidationError("--scale must be positive") }
+    if let unknown = selectedFigures?.subtracting(NetworkBenchmarks.figureNames).sorted().first {
+      throw ValidationError("--only: no figure named '\(unknown)' (figures: \(NetworkBenchmarks.figureNames.joined(separator: ", ")))")
+    }
+    _ = try disabledPaths()
+    if let peak, !(peak > 0) { throw ValidationError("--peak must be positive, got \(peak)") }
+  }
+
+  /// The names `--only` lists, or nil for every figure.
+  private var selectedFigures: Set<String>? {
+    only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+  }
+
+  /// The paths `--without` names.
+  private func disabledPaths() throws -> FastPaths {
+    guard let without else { return [] }
+    var paths: FastPaths = []
+    for name in without.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+      if name == "all" {
+        paths = .all
+      } else if let named = FastPaths.named.first(where: { $0.name == name }) {
+        paths.formUnion(named.paths)
+      } else {
+        throw ValidationError("--without: no fast path named '\(name)' (paths: \(FastPaths.named.map(\.name).joined(separator: ", ")), all)")
+      }
+    }
+    return paths
   }
 
   func run() throws {
-    if !output.json { print("OpenBLAS \(BLAS.configuration), \(BLAS.threadCount) thread(s)") }
-    _ = NetworkBenchmarks.all(scale: scale) { figure in
+    FastPaths.standard = FastPaths.processorDefault.subtracting(try disabledPaths())
+    let singleCorePeak = peak ?? PeakThroughput.measure()
+    let threads = threadCount.threads
+    if !output.json {
+      print("OpenBLAS \(BLAS.configuration), CKernels \(InstructionLevel.detected), \(threads) thread(s)")
+      print(String(format: "fast paths: %@; single-core peak %.1f GFLOP/s%@", FastPaths.standard.description,
+                   singleCorePeak, peak == nil ? " (1024³ matrix product)" : " (--peak)"))
+    }
+    _ = NetworkBenchmarks.all(scale: scale, only: selectedFigures) { measured in
+      var figure = measured
+      figure.peakGigaflops = singleCorePeak * Double(threads)
       print(output.json ? figure.json : figure.line)
     }
   }

@@ -5,7 +5,7 @@ import GridGames
 import NeuralNetwork
 
 /// `dqn bench train`: the whole DQN loop in environment steps per second.
-struct BenchTrainCommand: ParsableCommand {
+struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Time the whole DQN loop (env step with pixels, replay insert, ε-greedy action, learning).",
@@ -30,6 +30,8 @@ struct BenchTrainCommand: ParsableCommand {
 
   @OptionGroup var environments: EnvironmentDirectoryOption
 
+  @OptionGroup var threadCount: ThreadCountOption
+
   @OptionGroup var output: JSONOutputOption
 
   func validate() throws {
@@ -39,7 +41,7 @@ struct BenchTrainCommand: ParsableCommand {
 
   func run() throws {
     let definition = try environments.resolve(env)
-    if !output.json { print("OpenBLAS \(BLAS.configuration), \(BLAS.threadCount) thread(s); \(steps) steps on \(definition.name)") }
+    if !output.json { print("OpenBLAS \(BLAS.configuration), \(ComputeThreads.count) thread(s); \(steps) steps on \(definition.name)") }
     for frequency in [4, 1] {
       let preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
       let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed)

@@ -24,9 +24,9 @@ struct DQNTool: ParsableCommand {
     ]
   )
 
-  /// Parses the command line and runs the command, with OpenBLAS on one thread (the fastest for
-  /// these small matrices on two cores, and bit-exact from run to run) unless the command keeps
-  /// OpenBLAS's own setting. This is the only place a command sets it.
+  /// Parses the command line and runs the command, with the matrix products on one thread (the
+  /// fastest for these small matrices on two cores, and bit-exact from run to run) unless the
+  /// command takes `--threads`. This is the only place a command sets it.
   static func main() {
     cshims_line_buffer_stdout()
     do {
@@ -38,8 +38,8 @@ struct DQNTool: ParsableCommand {
     }
   }
 
-  /// Sets OpenBLAS to one thread unless `command` is `KeepsOpenBLASThreadCount`.
+  /// Sets OpenBLAS and CKernels to one thread, or to `--threads` for a `ChoosesThreadCount` command.
   static func setBLASThreads(for command: ParsableCommand) {
-    if !(command is KeepsOpenBLASThreadCount) { BLAS.setThreadCount(1) }
+    ComputeThreads.set((command as? ChoosesThreadCount)?.threadCount.threads ?? 1)
   }
 }

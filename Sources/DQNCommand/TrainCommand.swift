@@ -5,7 +5,7 @@ import Foundation
 import GridGames
 
 /// `dqn train`: train a DQN agent on an environment, or continue a run.
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train a DQN agent from pixels (or continue a run with --resume).",
@@ -56,6 +56,8 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup var environments: EnvironmentDirectoryOption
 
   @OptionGroup var transferOptions: TransferOptions
+
+  @OptionGroup var threadCount: ThreadCountOption
 
   @Flag(help: "Print only the final summary.")
   var quiet = false

@@ -85,17 +85,21 @@ import Testing
     }
   }
 
-  /// OpenBLAS runs on one thread for every command but `bench nn`, which keeps what
-  /// OPENBLAS_NUM_THREADS set.
-  @Test func blasThreadCountIsSetOnceForEveryCommandButBenchNN() throws {
-    defer { BLAS.setThreadCount(1) }
-    BLAS.setThreadCount(2)
-    DQNTool.setBLASThreads(for: try BenchNetworkCommand.parse([]))
-    #expect(BLAS.threadCount == 2)
-    for arguments in [["eval", "--agent", "a"], ["supervised", "train", "--data", "d"], ["bench", "train"], ["train", "--env", "catch"]] {
-      BLAS.setThreadCount(2)
+  /// The matrix products (OpenBLAS's and CKernels') run on one thread for every command, or on as
+  /// many as `--threads` says for the commands that take it.
+  @Test func threadCountIsSetOnceForEveryCommand() throws {
+    defer { ComputeThreads.set(1) }
+    for arguments in [["eval", "--agent", "a"], ["supervised", "train", "--data", "d"], ["bench", "train"], ["train", "--env", "catch"], ["bench", "nn"]] {
+      ComputeThreads.set(2)
       DQNTool.setBLASThreads(for: try DQNTool.parseAsRoot(arguments))
-      #expect(BLAS.threadCount == 1, "\(arguments)")
+      #expect(BLAS.threadCount == 1 && ComputeThreads.count == 1, "\(arguments)")
     }
+    for arguments in [["bench", "nn", "--threads", "2"], ["bench", "train", "--threads", "2"], ["train", "--env", "catch", "--threads", "2"]] {
+      ComputeThreads.set(1)
+      DQNTool.setBLASThreads(for: try DQNTool.parseAsRoot(arguments))
+      #expect(BLAS.threadCount == 2 && ComputeThreads.count == 2, "\(arguments)")
+    }
+    #expect(throws: (any Error).self) { try DQNTool.parseAsRoot(["bench", "nn", "--threads", "0"]) }
   }
+
 }

@@ -6,6 +6,8 @@ import Testing
 enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
   case dense, conv, convStridePadding, convReLU, maxPool, maxPoolPadded, avgPool, avgPoolPadded
   case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, flatten, sequential, sequentialConvReLU
+  /// Large enough for every product to go through CKernels' own kernels with the fast paths.
+  case denseLarge, convLarge
 
   var testDescription: String { rawValue }
 
@@ -14,6 +16,8 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
     case .dense, .relu, .leakyReLU, .sigmoid, .tanh, .batchNormDense: return [4, 5]
     case .conv, .convStridePadding, .convReLU, .sequential, .sequentialConvReLU: return [2, 3, 6, 5]
     case .maxPool, .maxPoolPadded, .avgPool, .avgPoolPadded, .batchNormConv, .flatten: return [2, 2, 4, 6]
+    case .denseLarge: return [16, 64]
+    case .convLarge: return [2, 8, 10, 10]
     }
   }
 
@@ -24,6 +28,8 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
     case .convStridePadding:
       return Conv2D(inputChannels: 3, filters: 2, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: 1, name: "conv", using: &rng)
     case .convReLU: return Self.convolutionWithLiveAndDeadFilters(name: "conv", using: &rng)
+    case .denseLarge: return Dense(inputSize: 64, outputSize: 32, name: "fc", using: &rng)
+    case .convLarge: return Conv2D(inputChannels: 8, filters: 16, kernelSize: 3, stride: 1, padding: 1, name: "conv", using: &rng)
     case .maxPool: return MaxPool2D(kernelSize: 2)
     case .maxPoolPadded: return MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
     case .avgPool: return AvgPool2D(kernelSize: 2)
@@ -86,13 +92,15 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
 }
 
 @Suite struct GradientCheckTests {
-  @Test(arguments: LayerCase.allCases)
-  func backwardMatchesCentralDifferences(_ layerCase: LayerCase) {
+  /// With every fast path (the default on processors with AVX2) and with none (the reference).
+  @Test(arguments: LayerCase.allCases, [FastPaths.all, []])
+  func backwardMatchesCentralDifferences(_ layerCase: LayerCase, paths: FastPaths) {
     var rng = SplitMix64(seed: 7)
     let layer = layerCase.make(using: &rng)
+    setFastPaths(paths, on: layer)
     let input = layerCase.makeInput(using: &rng)
     let report = GradientCheck.run(layer, input: input, step: 1e-2, using: &rng)
-    #expect(report.maxRelativeError < 2e-2, "\(layerCase): \(report)")
+    #expect(report.maxRelativeError < 2e-2, "\(layerCase) \(paths): \(report)")
     #expect(report.parameterErrors.count == layer.parameters.count)
   }
 

@@ -2,6 +2,20 @@
 #define CKERNELS_H
 #include <stddef.h>
 
+/// The vector instruction sets the kernels are built for, narrowest first.
+enum {
+  /// Plain C, whatever the compiler makes of it for the baseline x86-64 (or another architecture).
+  CKERNELS_GENERIC = 0,
+  /// AVX2 with FMA (Haswell and later, Zen).
+  CKERNELS_AVX2 = 1,
+  /// AVX-512 F, BW, VL and DQ (Skylake-SP and later, Zen 4).
+  CKERNELS_AVX512 = 2,
+};
+
+/// The widest of the levels above this processor (and its operating system) supports, capped by
+/// CKERNELS_MAX_LEVEL=generic|avx2|avx512 in the environment.
+int ckernels_instruction_level(void);
+
 /// Adam's moment updates and step over n elements; moments below 1e-30 in magnitude become 0
 /// (see Kernels.momentFloor in NeuralNetwork). Uses AVX2 when the processor has it.
 void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
@@ -24,4 +38,58 @@ void ckernels_im2col_transposed(const float *input, float *columns, int batch, i
 void ckernels_col2im_transposed(float *columns, float *output, int batch, int channels,
                                 int height, int width, int kernel_height, int kernel_width,
                                 int stride, int padding);
+
+/// Sets how many threads (the caller included) the matrix products below may split their columns
+/// over; 1 (the default) keeps everything on the calling thread. Results are the same for any
+/// count. See ThreadPool.c.
+void ckernels_set_threads(int count);
+
+/// The count ckernels_set_threads set.
+int ckernels_threads(void);
+
+/// Runs body(context, index) for every index in [0, count), spread over the threads, and returns
+/// when all have run.
+void ckernels_parallel_for(int count, void (*body)(void *context, int index), void *context);
+
+/// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate`: A is [m, k] with row stride lda, or
+/// [k, m] when transpose_a; B is [k, n] with row stride ldb, or [n, k] when transpose_b. Uses the
+/// widest kernels up to `level` that the processor has; see Gemm.c for the summation order.
+void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
+                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc);
+
+/// How many floats ckernels_pack_b writes for a [k, n] B at `level`.
+size_t ckernels_packed_b_floats(int level, int k, int n);
+
+/// Packs B ([k, n] with row stride ldb, or [n, k] when transpose_b) the way ckernels_sgemm would for
+/// every product with it, so that ckernels_sgemm_packed_b can skip that step (a layer whose weights
+/// do not change between products). The packing depends on the level: use the same in both.
+void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, int ldb, float *packed);
+
+/// ckernels_sgemm with B packed by ckernels_pack_b at the same level: the same results, bit for bit.
+void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
+                             const float *packed, int accumulate, float *c, int ldc);
+
+/// output[F, N·outH·outW] = weights[F, C·kH·kW] · im2col(input) without forming the im2col
+/// matrix: the product ckernels_im2col_transposed and ckernels_sgemm compute, packed straight from
+/// the [N, C, H, W] input. The input must have fewer than 2³¹ elements.
+void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
+                               int batch, int channels, int height, int width, int kernel_height,
+                               int kernel_width, int stride, int padding, float *output);
+
+/// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
+/// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with
+/// filters outermost).
+void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
+                                          const float *input, int batch, int channels, int height,
+                                          int width, int kernel_height, int kernel_width, int stride,
+                                          int padding, float *weight_gradient);
+
+/// input_gradient[N, C, H, W] = col2im(weightsᵀ · rows_gradient) (a convolution's input gradient),
+/// a few samples at a time so that each group's column gradient is folded back while it is in
+/// cache; groups run on the threads (they write different images). Returns 0, doing nothing, when
+/// one sample's column gradient is larger than the per-thread buffer (1 MB).
+int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
+                                        const float *rows_gradient, int batch, int channels,
+                                        int height, int width, int kernel_height, int kernel_width,
+                                        int stride, int padding, float *input_gradient);
 #endif

@@ -114,19 +114,27 @@ public enum NetworkBenchmarks {
     return BenchmarkFigure(name: "supervised-simple-cnn", timing: timing, flops: 3 * forward - firstLayer)
   }
 
-  /// All five figures of `dqn bench nn`; `scale` multiplies the run counts.
-  public static func all(scale: Double = 1, progress: (BenchmarkFigure) -> Void = { _ in }) -> [BenchmarkFigure] {
+  /// The names of the figures `all` measures, in order.
+  public static let figureNames = [
+    "dqn-update-minatar", "dqn-update-nature", "act-minatar", "act-nature", "supervised-simple-cnn",
+  ]
+
+  /// The figures of `dqn bench nn` named in `only` (all five when it is nil), in `figureNames`'s
+  /// order; `scale` multiplies the run counts.
+  public static func all(scale: Double = 1, only: Set<String>? = nil, progress: (BenchmarkFigure) -> Void = { _ in }) -> [BenchmarkFigure] {
     func runs(_ base: Int) -> Int { max(3, Int(Double(base) * scale)) }
     var figures: [BenchmarkFigure] = []
-    func record(_ figure: BenchmarkFigure) {
+    func record(_ name: String, _ measure: (String) -> BenchmarkFigure) {
+      guard only?.contains(name) ?? true else { return }
+      let figure = measure(name)
       figures.append(figure)
       progress(figure)
     }
-    record(dqnUpdate(name: "dqn-update-minatar", network: minatarNetwork(seed: 1), target: minatarNetwork(seed: 2), inputShape: [4, 10, 10], runs: runs(300), warmup: 30))
-    record(dqnUpdate(name: "dqn-update-nature", network: natureNetwork(seed: 1), target: natureNetwork(seed: 2), inputShape: [4, 84, 84], runs: runs(30), warmup: 5))
-    record(act(name: "act-minatar", network: minatarNetwork(seed: 1), inputShape: [4, 10, 10], runs: runs(2000), warmup: 100))
-    record(act(name: "act-nature", network: natureNetwork(seed: 1), inputShape: [4, 84, 84], runs: runs(200), warmup: 20))
-    record(supervisedStep(runs: runs(40), warmup: 5))
+    record("dqn-update-minatar") { dqnUpdate(name: $0, network: minatarNetwork(seed: 1), target: minatarNetwork(seed: 2), inputShape: [4, 10, 10], runs: runs(300), warmup: 30) }
+    record("dqn-update-nature") { dqnUpdate(name: $0, network: natureNetwork(seed: 1), target: natureNetwork(seed: 2), inputShape: [4, 84, 84], runs: runs(30), warmup: 5) }
+    record("act-minatar") { act(name: $0, network: minatarNetwork(seed: 1), inputShape: [4, 10, 10], runs: runs(2000), warmup: 100) }
+    record("act-nature") { act(name: $0, network: natureNetwork(seed: 1), inputShape: [4, 84, 84], runs: runs(200), warmup: 20) }
+    record("supervised-simple-cnn") { _ in supervisedStep(runs: runs(40), warmup: 5) }
     return figures
   }
 }

@@ -2,7 +2,11 @@
 ///
 /// The column matrix is kept transposed, `[C·kH·kW, N·outH·outW]`, so the product is
 /// `W · columns` (a better shape for BLAS than the book's `columns · Wᵀ`) and stride-1 windows are
-/// contiguous copies.
+/// contiguous copies. With `FastPaths.implicitConvolution` and `.implicitWeightGradient` (the
+/// default on processors with AVX2) the forward product and the weight gradient are the same
+/// products with the column matrix packed straight from the image (`ImplicitConvolution`), and the
+/// training forward keeps its input instead of the column matrix; with `.groupedInputGradient` the
+/// input gradient is formed a few samples at a time.
 ///
 /// Weights are `[filters, channels, kH, kW]` (PyTorch's layout); input `[N, C, H, W]`,
 /// output `[N, filters, outH, outW]`.
@@ -33,9 +37,12 @@ public final class Conv2D: Layer {
   public var computesInputGradient = true
   /// What is applied to each output after the bias; fixed when the layer is built.
   public let activation: OutputActivation
+  /// How the products are computed: `FastPaths.standard` when the layer was built.
+  public var fastPaths = FastPaths.standard
 
   private var geometry: WindowGeometry?
-  private var trainingColumns = Tensor.empty
+  private var trainingInput = Tensor.empty  // with the implicit weight gradient
+  private var trainingColumns = Tensor.empty  // without it
   private var inferenceColumns = Tensor.empty
   private var rowsOutput = Tensor.empty  // [filters, N·outH·outW]
   private var trainingOutput = Tensor.empty
@@ -105,22 +112,61 @@ public final class Conv2D: Layer {
       input.rank == 4 && input.shape[1] == inputChannels,
       "\(self) expects [N, \(inputChannels), H, W], got \(input.shape)")
     let g = makeGeometry(input.shape)
+    let fits = ImplicitConvolution.fits(g)
+    let implicit = fits && fastPaths.contains(.implicitConvolution)
     if training {
       geometry = g
-      convolve(input, g, columns: &trainingColumns, output: &trainingOutput)
+      let keepsInput = fits && fastPaths.contains(.implicitWeightGradient)
+      trainingInput = keepsInput ? input : .empty
+      if keepsInput {
+        if implicit {
+          convolve(input, g, columns: nil, output: &trainingOutput)
+          return trainingOutput
+        }
+      }
+      unfold(input, g, into: &trainingColumns)
+      convolve(input, g, columns: trainingColumns, output: &trainingOutput)
       return trainingOutput
     }
-    convolve(input, g, columns: &inferenceColumns, output: &inferenceOutput)
+    if implicit {
+      convolve(input, g, columns: nil, output: &inferenceOutput)
+    } else {
+      unfold(input, g, into: &inferenceColumns)
+      convolve(input, g, columns: inferenceColumns, output: &inferenceOutput)
+    }
     return inferenceOutput
   }
 
-  private func convolve(
-    _ input: Tensor, _ g: WindowGeometry, columns: inout Tensor, output: inout Tensor
-  ) {
+  /// `columns = im2colTransposed(input)`.
+  private func unfold(_ input: Tensor, _ g: WindowGeometry, into columns: inout Tensor) {
     columns.resize(to: [g.columnWidth, g.columnRows])
     input.withUnsafeBufferPointer { x in
       columns.withUnsafeMutableBufferPointer { NeuralNetwork.im2colTransposed(x, g, into: $0) }
     }
+  }
+
+  /// `y[F, N·outH·outW] = W · columns`, or the implicit product from `input` when `columns` is nil.
+  private func multiply(
+    _ input: Tensor, _ g: WindowGeometry, columns: Tensor?, into y: UnsafeMutableBufferPointer<Float>
+  ) {
+    let filters = filters
+    let paths = fastPaths
+    weight.value.withUnsafeBufferPointer { w in
+      if let columns {
+        columns.withUnsafeBufferPointer { col in
+          MatrixProducts.gemm(w, col, y, m: filters, n: g.columnRows, k: g.columnWidth, paths: paths)
+        }
+      } else {
+        input.withUnsafeBufferPointer { x in
+          ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: y)
+        }
+      }
+    }
+  }
+
+  private func convolve(
+    _ input: Tensor, _ g: WindowGeometry, columns: Tensor?, output: inout Tensor
+  ) {
     let rows = g.columnRows
     let filters = filters
     let plane = g.outputHeight * g.outputWidth
@@ -128,13 +174,7 @@ public final class Conv2D: Layer {
     output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
     if g.batch == 1 {
       // [F, P] is already [1, F, P]: multiply straight into the output, then add the bias in place.
-      columns.withUnsafeBufferPointer { col in
-        weight.value.withUnsafeBufferPointer { w in
-          output.withUnsafeMutableBufferPointer { y in
-            BLAS.gemm(w, col, y, m: filters, n: rows, k: g.columnWidth)
-          }
-        }
-      }
+      output.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
       bias.value.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { out in
           for f in 0..<filters {
@@ -146,13 +186,7 @@ public final class Conv2D: Layer {
     }
     // [F, C·kH·kW] · [C·kH·kW, N·outH·outW] → [F, N, outH·outW]
     rowsOutput.resize(to: [filters, rows])
-    columns.withUnsafeBufferPointer { col in
-      weight.value.withUnsafeBufferPointer { w in
-        rowsOutput.withUnsafeMutableBufferPointer { y in
-          BLAS.gemm(w, col, y, m: filters, n: rows, k: g.columnWidth)
-        }
-      }
-    }
+    rowsOutput.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
     // [F, N, P] → [N, F, P], adding the bias (and applying the ReLU) on the way.
     rowsOutput.withUnsafeBufferPointer { y in
       bias.value.withUnsafeBufferPointer { b in
@@ -182,7 +216,7 @@ public final class Conv2D: Layer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    guard let g = geometry, trainingColumns.count > 0 else {
+    guard let g = geometry else {
       preconditionFailure("\(name).backward called without a training forward")
     }
     let filters = filters
@@ -217,28 +251,46 @@ public final class Conv2D: Layer {
       }
     }
     let width = g.columnWidth
+    let paths = fastPaths
     // dW[F, Ckk] += dY[F, R] · columnsᵀ[R, Ckk]
     rowsGradient.withUnsafeBufferPointer { dr in
-      trainingColumns.withUnsafeBufferPointer { col in
-        weight.gradient.withUnsafeMutableBufferPointer { dw in
-          BLAS.gemm(dr, col, transposeB: true, dw, m: filters, n: width, k: rows, beta: 1)
+      weight.gradient.withUnsafeMutableBufferPointer { dw in
+        if trainingInput.count > 0 {
+          trainingInput.withUnsafeBufferPointer { x in
+            ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: dw)
+          }
+        } else {
+          trainingColumns.withUnsafeBufferPointer { col in
+            MatrixProducts.gemm(dr, col, transposeB: true, dw, m: filters, n: width, k: rows, beta: 1, paths: paths)
+          }
         }
       }
     }
     geometry = nil
+    trainingInput = .empty
     guard computesInputGradient else {
       return .empty
+    }
+    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    if paths.contains(.groupedInputGradient) && ImplicitConvolution.fits(g) {
+      let done = rowsGradient.withUnsafeBufferPointer { dr in
+        weight.value.withUnsafeBufferPointer { w in
+          inputGradient.withUnsafeMutableBufferPointer { dx in
+            ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: dx)
+          }
+        }
+      }
+      if done { return inputGradient }
     }
     // dColumns[CkK, R] = Wᵀ[CkK, F] · dY[F, R]
     columnsGradient.resize(to: [width, rows])
     rowsGradient.withUnsafeBufferPointer { dr in
       weight.value.withUnsafeBufferPointer { w in
         columnsGradient.withUnsafeMutableBufferPointer { dc in
-          BLAS.gemm(w, transposeA: true, dr, dc, m: width, n: rows, k: filters)
+          MatrixProducts.gemm(w, transposeA: true, dr, dc, m: width, n: rows, k: filters, paths: paths)
         }
       }
     }
-    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
     columnsGradient.withUnsafeMutableBufferPointer { dc in
       inputGradient.withUnsafeMutableBufferPointer { NeuralNetwork.col2imTransposed(destroying: dc, g, into: $0) }
     }

@@ -1,6 +1,8 @@
 /// A fully connected (affine) layer: `y = x · Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
 ///
-/// Batch-1 inference uses `sgemv`, several times faster than `sgemm` with one row.
+/// Batch-1 inference uses `sgemv`, several times faster than `sgemm` with one row. The other
+/// products go through `MatrixProducts` (CKernels' own kernels with `FastPaths.matrixProducts`,
+/// the default on processors with AVX2).
 public final class Dense: Layer {
   public let inputSize: Int
   public let outputSize: Int
@@ -8,7 +10,10 @@ public final class Dense: Layer {
   public let weight: Parameter
   public let bias: Parameter
   public var computesInputGradient = true
+  /// How the products are computed: `FastPaths.standard` when the layer was built.
+  public var fastPaths = FastPaths.standard
 
+  private var packedWeight = PackedMatrix()  // Wᵀ, with `FastPaths.packedWeights`
   private var cachedInput = Tensor.empty
   private var trainingOutput = Tensor.empty
   private var inferenceOutput = Tensor.empty
@@ -57,6 +62,7 @@ public final class Dense: Layer {
     output.resize(to: [batch, outputSize])
     let outputSize = outputSize
     let inputSize = inputSize
+    let paths = fastPaths
     input.withUnsafeBufferPointer { x in
       weight.value.withUnsafeBufferPointer { w in
         bias.value.withUnsafeBufferPointer { b in
@@ -69,7 +75,14 @@ public final class Dense: Layer {
                 let base = row &* outputSize
                 for j in 0..<outputSize { y[base &+ j] = b[j] }
               }
-              BLAS.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1)
+              if paths.isSuperset(of: [.matrixProducts, .packedWeights])
+                && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
+                && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
+              {
+                packedWeight.product(x, y, m: batch, n: outputSize, k: inputSize, accumulate: true)
+              } else {
+                MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
+              }
             }
           }
         }
@@ -83,10 +96,11 @@ public final class Dense: Layer {
     precondition(outputGradient.shape == [batch, outputSize], "\(name).backward expects [\(batch), \(outputSize)], got \(outputGradient.shape)")
     let outputSize = outputSize
     let inputSize = inputSize
+    let paths = fastPaths
     outputGradient.withUnsafeBufferPointer { dy in
       cachedInput.withUnsafeBufferPointer { x in
         weight.gradient.withUnsafeMutableBufferPointer { dw in
-          BLAS.gemm(dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1)
+          MatrixProducts.gemm(dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1, paths: paths)
         }
       }
       bias.gradient.withUnsafeMutableBufferPointer { db in
@@ -102,7 +116,7 @@ public final class Dense: Layer {
     outputGradient.withUnsafeBufferPointer { dy in
       weight.value.withUnsafeBufferPointer { w in
         inputGradient.withUnsafeMutableBufferPointer { dx in
-          BLAS.gemm(dy, w, dx, m: batch, n: inputSize, k: outputSize)
+          MatrixProducts.gemm(dy, w, dx, m: batch, n: inputSize, k: outputSize, paths: paths)
         }
       }
     }

@@ -4,7 +4,14 @@
 /// state under, and target networks copy parameters by it.
 public final class Parameter {
   public let name: String
-  public var value: Tensor
+  /// The values. Every change (assignment, or a mutation through the property, in place or not)
+  /// advances `version`.
+  public var value: Tensor {
+    didSet { version &+= 1 }
+  }
+  /// Counts the changes of `value`: layers that keep something derived from it (Dense's packed
+  /// weights) compare versions to know when to derive it again.
+  public private(set) var version = 0
   public var gradient: Tensor
   /// Whether L2 weight decay applies (true for weights, false for biases and normalisation shifts).
   public let decays: Bool

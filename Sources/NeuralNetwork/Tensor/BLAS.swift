@@ -54,6 +54,11 @@ public enum BLAS {
   /// The number of threads OpenBLAS uses.
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+  /// The kernels OpenBLAS runs ("SkylakeX", "Haswell", "Zen", …). On a processor OpenBLAS does not
+  /// recognise, CKernels (`OpenBLASCore.c`) has already replaced its SSE3 fallback, "Prescott", by
+  /// the kernels the instruction sets allow.
+  public static var coreName: String { String(cString: openblas_get_corename()) }
+
   /// OpenBLAS's build description (core type, threading).
   public static var configuration: String { String(cString: openblas_get_config()) }
 }

@@ -1,0 +1,290 @@
+// Single-precision matrix products for the layers' shapes, and convolutions as implicit matrix
+// products (the im2col matrix is packed straight from the image, never formed).
+//
+// The loops are the usual cache blocking (Goto and van de Geijn; BLIS): columns of C in blocks of
+// NC, the shared dimension in blocks of KC, rows in blocks of MC; each block of B is packed into
+// slivers of NR columns and each block of A into slivers of MR rows, and a microkernel multiplies
+// one A sliver by one B sliver into an MR×NR tile of C held in registers. The packed B block stays
+// in the L2 cache while every A sliver passes over it; one B sliver stays in L1 while the A slivers
+// pass.
+//
+// Every element of C is its K products summed in order within each KC block, the blocks added to C
+// one after another: the same whatever the matrix sizes around it, the split of the columns over
+// threads, or the tile it falls in. Results differ from OpenBLAS's in the last bits (another
+// summation order), and between instruction levels (fused multiply-adds or not).
+#include "CKernels.h"
+#include "GemmKernels.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The B operand: a matrix, an im2col matrix, the transpose of one, or a matrix packed beforehand
+// (ckernels_pack_b: its slivers of nr columns one after another, each all K rows by nr).
+typedef struct {
+  const gemm_matrix *matrix;
+  const gemm_convolution *convolution;
+  int transposed_convolution;
+  const float *packed;
+} b_operand;
+
+static const gemm_level *level_for(int level) {
+#if defined(__x86_64__) && defined(__clang__)
+  if (level >= CKERNELS_AVX512 && ckernels_instruction_level() >= CKERNELS_AVX512) return &gemm_level_avx512;
+  if (level >= CKERNELS_AVX2 && ckernels_instruction_level() >= CKERNELS_AVX2) return &gemm_level_avx2;
+#endif
+  (void)level;
+  return &gemm_level_generic;
+}
+
+// ---- Packing buffers ------------------------------------------------------------------------------
+
+// One set per thread, allocated on its first product and kept (freed when the thread exits): the
+// products themselves allocate nothing. `columns` holds a few samples' column gradients
+// (ckernels_convolution_input_gradient), allocated on its first use.
+#define COLUMN_BUFFER_FLOATS (1 << 18)
+typedef struct {
+  float *a, *b, *columns;
+} packing_buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *pointer) {
+  packing_buffers *buffers = pointer;
+  free(buffers->a);
+  free(buffers->b);
+  free(buffers->columns);
+  free(buffers);
+}
+
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static packing_buffers *thread_buffers(void) {
+  pthread_once(&buffers_once, make_buffers_key);
+  packing_buffers *buffers = pthread_getspecific(buffers_key);
+  if (buffers == NULL) {
+    buffers = calloc(1, sizeof *buffers);
+    if (buffers == NULL ||
+        posix_memalign((void **)&buffers->a, 64, sizeof(float) * GEMM_MAX_MC * GEMM_MAX_KC) != 0 ||
+        posix_memalign((void **)&buffers->b, 64, sizeof(float) * GEMM_MAX_KC * GEMM_MAX_NC) != 0)
+      abort();  // Out of memory for 1.1 MB: nothing sensible left to do.
+    pthread_setspecific(buffers_key, buffers);
+  }
+  return buffers;
+}
+
+static void pack_b(const gemm_level *l, const b_operand *b, int k0, int kc, int j0, int nc, float *dst) {
+  if (b->matrix != NULL) l->pack_b(b->matrix, k0, kc, j0, nc, l->nr, dst);
+  else if (b->transposed_convolution) l->pack_convolution_transposed(b->convolution, k0, kc, j0, nc, l->nr, dst);
+  else l->pack_convolution(b->convolution, k0, kc, j0, nc, l->nr, dst);
+}
+
+// ---- The blocked product --------------------------------------------------------------------------
+
+// C[m, n] (+)= A[m, k] · B[k, j0 … j0 + n) on the calling thread.
+static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
+                        int j0, int accumulate, float *c, ptrdiff_t ldc) {
+  packing_buffers *buffers = thread_buffers();
+  for (int jc = 0; jc < n; jc += l->nc) {
+    const int nc = n - jc < l->nc ? n - jc : l->nc;
+    for (int pc = 0; pc < k; pc += l->kc) {
+      const int kc = k - pc < l->kc ? k - pc : l->kc;
+      const int add = accumulate || pc > 0;
+      // Sliver jr of the block: in the packing buffer, or rows pc … of a packed matrix's sliver.
+      const float *block = buffers->b;
+      ptrdiff_t sliver_size = (ptrdiff_t)kc * l->nr;
+      if (b->packed != NULL) {
+        block = b->packed + (ptrdiff_t)(j0 + jc) / l->nr * k * l->nr + (ptrdiff_t)pc * l->nr;
+        sliver_size = (ptrdiff_t)k * l->nr;
+      } else {
+        pack_b(l, b, pc, kc, j0 + jc, nc, buffers->b);
+      }
+      for (int ic = 0; ic < m; ic += l->mc) {
+        const int mc = m - ic < l->mc ? m - ic : l->mc;
+        l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
+        for (int jr = 0; jr < nc; jr += l->nr) {
+          const int columns = nc - jr < l->nr ? nc - jr : l->nr;
+          for (int ir = 0; ir < mc; ir += l->mr) {
+            const int rows = mc - ir < l->mr ? mc - ir : l->mr;
+            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, block + jr / l->nr * sliver_size,
+                      c + (ic + ir) * ldc + jc + jr, ldc, add, rows, columns);
+          }
+        }
+      }
+    }
+  }
+}
+
+// A product split into parts of `rows` rows or `columns` columns, one per thread.
+typedef struct {
+  const gemm_level *level;
+  int m, n, k, rows, columns;
+  const gemm_matrix *a;
+  const b_operand *b;
+  int accumulate;
+  float *c;
+  ptrdiff_t ldc;
+} gemm_job;
+
+static void gemm_part(void *context, int index) {
+  const gemm_job *job = context;
+  const int i0 = job->rows < job->m ? index * job->rows : 0;
+  const int j0 = job->columns < job->n ? index * job->columns : 0;
+  const int m = job->m - i0 < job->rows ? job->m - i0 : job->rows;
+  const int n = job->n - j0 < job->columns ? job->n - j0 : job->columns;
+  const gemm_matrix a = {job->a->data + i0 * job->a->row_stride, job->a->row_stride, job->a->column_stride};
+  gemm_serial(job->level, m, n, job->k, &a, job->b, j0, job->accumulate, job->c + i0 * job->ldc + j0, job->ldc);
+}
+
+// Products below this many multiply-adds stay on one thread. Split, the MinAtar network's 4M
+// products gained at best and lost more often (a worker descheduled on a busy machine holds up
+// the caller); the Nature network's, from 25M, run 1.7 times as fast on two free cores.
+#define PARALLEL_MULTIPLY_ADDS (1 << 23)
+
+static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
+                 int accumulate, float *c, ptrdiff_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
+    return;
+  }
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)m * n * k >= PARALLEL_MULTIPLY_ADDS) {
+    // Split the columns in whole slivers when there are enough of them, else the rows.
+    gemm_job job = {l, m, n, k, m, n, a, b, accumulate, c, ldc};
+    const int slivers = (n + l->nr - 1) / l->nr, tiles = (m + l->mr - 1) / l->mr;
+    int parts = 1;
+    if (slivers >= threads || slivers >= tiles) {
+      parts = slivers < threads ? slivers : threads;
+      job.columns = (slivers + parts - 1) / parts * l->nr;
+      parts = (n + job.columns - 1) / job.columns;
+    } else {
+      parts = tiles < threads ? tiles : threads;
+      job.rows = (tiles + parts - 1) / parts * l->mr;
+      parts = (m + job.rows - 1) / job.rows;
+    }
+    if (parts > 1) {
+      ckernels_parallel_for(parts, gemm_part, &job);
+      return;
+    }
+  }
+  gemm_serial(l, m, n, k, a, b, 0, accumulate, c, ldc);
+}
+
+// ---- Entry points ---------------------------------------------------------------------------------
+
+void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
+                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc) {
+  const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
+  const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
+  const b_operand bo = {&bm, NULL, 0, NULL};
+  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+}
+
+size_t ckernels_packed_b_floats(int level, int k, int n) {
+  const gemm_level *l = level_for(level);
+  return (size_t)((n + l->nr - 1) / l->nr) * (size_t)l->nr * (size_t)(k > 0 ? k : 0);
+}
+
+void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, int ldb, float *packed) {
+  const gemm_level *l = level_for(level);
+  const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
+  if (k > 0 && n > 0) l->pack_b(&bm, 0, k, 0, n, l->nr, packed);
+}
+
+void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
+                             const float *packed, int accumulate, float *c, int ldc) {
+  const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
+  const b_operand bo = {NULL, NULL, 0, packed};
+  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+}
+
+static gemm_convolution make_convolution(const float *input, int batch, int channels, int height,
+                                         int width, int kernel_height, int kernel_width, int stride,
+                                         int padding) {
+  gemm_convolution s = {input, batch, channels, height, width, kernel_height, kernel_width, stride,
+                        padding, 0, 0};
+  s.output_height = (height + 2 * padding - kernel_height) / stride + 1;
+  s.output_width = (width + 2 * padding - kernel_width) / stride + 1;
+  return s;
+}
+
+void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
+                               int batch, int channels, int height, int width, int kernel_height,
+                               int kernel_width, int stride, int padding, float *output) {
+  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const int taps = channels * kernel_height * kernel_width;
+  const int positions = batch * s.output_height * s.output_width;
+  const gemm_matrix am = {weights, taps, 1};
+  const b_operand bo = {NULL, &s, 0, NULL};
+  gemm(level_for(level), filters, positions, taps, &am, &bo, 0, output, positions);
+}
+
+void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
+                                          const float *input, int batch, int channels, int height,
+                                          int width, int kernel_height, int kernel_width, int stride,
+                                          int padding, float *weight_gradient) {
+  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const int taps = channels * kernel_height * kernel_width;
+  const int positions = batch * s.output_height * s.output_width;
+  const gemm_matrix am = {rows_gradient, positions, 1};
+  const b_operand bo = {NULL, &s, 1, NULL};
+  gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
+}
+
+// A group of samples of an input gradient: their column gradient W^T · dY into this thread's
+// column buffer, then folded into their images.
+typedef struct {
+  const gemm_level *level;
+  const float *weights, *rows_gradient;
+  gemm_convolution geometry;
+  int filters, group;
+  float *input_gradient;
+} input_gradient_job;
+
+static void input_gradient_group(void *context, int index) {
+  const input_gradient_job *job = context;
+  const gemm_convolution *g = &job->geometry;
+  const int first = index * job->group;
+  const int count = g->batch - first < job->group ? g->batch - first : job->group;
+  const int taps = g->channels * g->kernel_height * g->kernel_width;
+  const int plane = g->output_height * g->output_width;
+  const ptrdiff_t positions = (ptrdiff_t)g->batch * plane;
+  packing_buffers *buffers = thread_buffers();
+  if (buffers->columns == NULL &&
+      posix_memalign((void **)&buffers->columns, 64, sizeof(float) * COLUMN_BUFFER_FLOATS) != 0)
+    abort();
+  // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P)
+  const gemm_matrix a = {job->weights, 1, taps};
+  const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
+  const b_operand bo = {&b, NULL, 0, NULL};
+  gemm_serial(job->level, taps, count * plane, job->filters, &a, &bo, 0, 0, buffers->columns, count * plane);
+  ckernels_col2im_transposed(buffers->columns,
+                             job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,
+                             count, g->channels, g->height, g->width, g->kernel_height, g->kernel_width,
+                             g->stride, g->padding);
+}
+
+int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
+                                        const float *rows_gradient, int batch, int channels,
+                                        int height, int width, int kernel_height, int kernel_width,
+                                        int stride, int padding, float *input_gradient) {
+  const gemm_convolution s = make_convolution(NULL, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const ptrdiff_t sample_columns = (ptrdiff_t)channels * kernel_height * kernel_width * s.output_height * s.output_width;
+  if (sample_columns > COLUMN_BUFFER_FLOATS) return 0;
+  int group = (int)(COLUMN_BUFFER_FLOATS / sample_columns);
+  if (group > batch) group = batch;
+  // Enough groups for every thread, when the product is worth splitting.
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)sample_columns * batch * filters >= PARALLEL_MULTIPLY_ADDS) {
+    const int per_thread = (batch + threads - 1) / threads;
+    if (per_thread < group) group = per_thread;
+  }
+  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, input_gradient};
+  ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
+  return 1;
+}

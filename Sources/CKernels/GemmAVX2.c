@@ -1,0 +1,249 @@
+// The AVX2 microkernel (a 6×16 tile in twelve 8-lane accumulators; Haswell and later, Zen) and
+// packers: transposed matrices through 8×8 register transposes, im2col matrices by masked loads of
+// runs of consecutive offsets or masked gathers, 8 lanes at a time (as GemmAVX512.c, 16 at a time).
+#include "GemmKernels.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#include <stdint.h>
+
+#define MR 6
+#define NR 16
+#define TARGET __attribute__((target("avx2,fma")))
+
+TARGET static void kernel_avx2(int kc, const float *restrict a, const float *restrict b,
+                               float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+                               int columns) {
+  __m256 sum[MR][2];
+  for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
+  // C's tile is read or written only after the loop: ask for it now.
+  for (int i = 0; i < rows; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+  for (int p = 0; p < kc; p++) {
+    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    for (int i = 0; i < MR; i++) {
+      const __m256 ai = _mm256_broadcast_ss(a + i);
+      sum[i][0] = _mm256_fmadd_ps(ai, b0, sum[i][0]);
+      sum[i][1] = _mm256_fmadd_ps(ai, b1, sum[i][1]);
+    }
+    a += MR;
+    b += NR;
+  }
+  if (columns == NR) {
+    for (int i = 0; i < rows; i++) {
+      float *row = c + i * ldc;
+      __m256 v0 = sum[i][0], v1 = sum[i][1];
+      if (accumulate) {
+        v0 = _mm256_add_ps(_mm256_loadu_ps(row), v0);
+        v1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), v1);
+      }
+      _mm256_storeu_ps(row, v0);
+      _mm256_storeu_ps(row + 8, v1);
+    }
+    return;
+  }
+  for (int i = 0; i < rows; i++) {
+    float lanes[NR];
+    _mm256_storeu_ps(lanes, sum[i][0]);
+    _mm256_storeu_ps(lanes + 8, sum[i][1]);
+    float *row = c + i * ldc;
+    for (int j = 0; j < columns; j++) row[j] = accumulate ? row[j] + lanes[j] : lanes[j];
+  }
+}
+
+// Transposes 8 vectors of 8 in place: r[i][j] becomes r[j][i].
+TARGET static inline void transpose8(__m256 r[8]) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int i = 0; i < 4; i++) {
+    r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+  }
+}
+
+// The vector mask of the lanes set in `bits`.
+TARGET static inline __m256i lane_mask(unsigned bits) {
+  const __m256i lane_bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+  return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)bits), lane_bits), lane_bits);
+}
+
+// Loads `rows` rows of up to 8 floats (`count`, the rest 0) at `origin`, `stride` apart, zero rows
+// after them, and transposes: r[p] then holds element p of each row.
+TARGET static inline void load_transposed(__m256 r[8], const float *origin, ptrdiff_t stride, int rows, int count) {
+  const __m256i mask = lane_mask(count >= 8 ? 0xFFu : (1u << count) - 1);
+  for (int i = 0; i < 8; i++) r[i] = i < rows ? _mm256_maskload_ps(origin + i * stride, mask) : _mm256_setzero_ps();
+  transpose8(r);
+}
+
+// Row-major A (column stride 1): 6-row slivers, 8 columns at a time.
+TARGET static void pack_a_avx2(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst) {
+  if (a->column_stride != 1 || mr != MR) {
+    gemm_pack_a_generic(a, i0, mc, k0, kc, mr, dst);
+    return;
+  }
+  const __m256i six = lane_mask(0x3Fu);
+  for (int s = 0; s < mc; s += MR) {
+    float *sliver = dst + (ptrdiff_t)s * kc;
+    const int rows = mc - s < MR ? mc - s : MR;
+    const float *origin = a->data + (i0 + s) * a->row_stride + k0;
+    for (int p = 0; p < kc; p += 8) {
+      const int count = kc - p < 8 ? kc - p : 8;
+      __m256 r[8];
+      load_transposed(r, origin + p, a->row_stride, rows, count);
+      for (int q = 0; q < count; q++) _mm256_maskstore_ps(sliver + (p + q) * MR, six, r[q]);
+    }
+  }
+}
+
+// Transposed B (row stride 1): each 16-column sliver as two 8×8 transposes per 8 rows.
+TARGET static void pack_b_avx2(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst) {
+  if (b->row_stride != 1 || nr != NR) {
+    gemm_pack_b_generic(b, k0, kc, j0, nc, nr, dst);
+    return;
+  }
+  for (int t = 0; t < nc; t += NR) {
+    float *sliver = dst + (ptrdiff_t)t * kc;
+    for (int half = 0; half < NR; half += 8) {
+      const int rows = nc - t - half < 0 ? 0 : nc - t - half < 8 ? nc - t - half : 8;
+      const float *origin = b->data + (j0 + t + half) * b->column_stride + k0;
+      for (int p = 0; p < kc; p += 8) {
+        const int count = kc - p < 8 ? kc - p : 8;
+        __m256 r[8];
+        load_transposed(r, origin + p, b->column_stride, rows, count);
+        for (int q = 0; q < count; q++) _mm256_storeu_ps(sliver + (p + q) * NR + half, r[q]);
+      }
+    }
+  }
+}
+
+// 8 lanes of an im2col sliver: per lane the input offset it reads at tap (or window) offset 0,
+// with its row and column (for the padding test), which lanes are real, and their runs.
+typedef struct {
+  __m256i offset, row, column, lanes;
+  gemm_runs runs;
+} lanes8;
+
+// Lanes for the windows at positions first … first + 7 (the forward packer).
+TARGET static lanes8 windows8(const gemm_convolution *s, int first, int count) {
+  int offset[8], row[8], column[8];
+  const int plane = s->output_height * s->output_width;
+  int n = first / plane, oy = first % plane / s->output_width, ox = first % s->output_width;
+  for (int lane = 0; lane < 8; lane++) {
+    row[lane] = oy * s->stride - s->padding;
+    column[lane] = ox * s->stride - s->padding;
+    offset[lane] = (n * s->channels * s->height + row[lane]) * s->width + column[lane];
+    if (++ox == s->output_width) {
+      ox = 0;
+      if (++oy == s->output_height) { oy = 0; n++; }
+    }
+  }
+  const unsigned bits = count >= 8 ? 0xFFu : count <= 0 ? 0 : (1u << count) - 1;
+  lanes8 l = {_mm256_loadu_si256((const __m256i *)offset), _mm256_loadu_si256((const __m256i *)row),
+              _mm256_loadu_si256((const __m256i *)column), lane_mask(bits), {0}};
+  if (s->padding == 0) l.runs = gemm_find_runs(offset, bits, 8);
+  return l;
+}
+
+// Lanes for the taps first … first + 7 (the weight-gradient packer).
+TARGET static lanes8 taps8(const gemm_convolution *s, int first, int count) {
+  int offset[8], row[8], column[8];
+  const int taps = s->kernel_height * s->kernel_width;
+  int c = first / taps, ky = first % taps / s->kernel_width, kx = first % s->kernel_width;
+  for (int lane = 0; lane < 8; lane++) {
+    offset[lane] = (c * s->height + ky) * s->width + kx;
+    row[lane] = ky;
+    column[lane] = kx;
+    if (++kx == s->kernel_width) {
+      kx = 0;
+      if (++ky == s->kernel_height) { ky = 0; c++; }
+    }
+  }
+  const unsigned bits = count >= 8 ? 0xFFu : count <= 0 ? 0 : (1u << count) - 1;
+  lanes8 l = {_mm256_loadu_si256((const __m256i *)offset), _mm256_loadu_si256((const __m256i *)row),
+              _mm256_loadu_si256((const __m256i *)column), lane_mask(bits), {0}};
+  if (s->padding == 0) l.runs = gemm_find_runs(offset, bits, 8);
+  return l;
+}
+
+// The 8 values at `shift` past the lanes' offsets, moved by (dy, dx) for the padding test: by
+// masked loads of runs, or a masked gather.
+TARGET static inline __m256 load_lanes(const gemm_convolution *s, const lanes8 *l, int shift, int dy, int dx) {
+  if (l->runs.count > 0) {
+    __m256 v = _mm256_setzero_ps();
+    for (int r = 0; r < l->runs.count; r++) {
+      const float *origin = (const float *)((uintptr_t)s->input + (uintptr_t)((l->runs.origin[r] + shift) * (ptrdiff_t)sizeof(float)));
+      v = _mm256_or_ps(v, _mm256_maskload_ps(origin, lane_mask(l->runs.mask[r])));
+    }
+    return v;
+  }
+  __m256i inside = l->lanes;
+  if (s->padding > 0) {
+    // 0 ≤ y < H and 0 ≤ x < W.
+    const __m256i y = _mm256_add_epi32(l->row, _mm256_set1_epi32(dy));
+    const __m256i x = _mm256_add_epi32(l->column, _mm256_set1_epi32(dx));
+    const __m256i minus_one = _mm256_set1_epi32(-1);
+    inside = _mm256_and_si256(inside, _mm256_cmpgt_epi32(y, minus_one));
+    inside = _mm256_and_si256(inside, _mm256_cmpgt_epi32(_mm256_set1_epi32(s->height), y));
+    inside = _mm256_and_si256(inside, _mm256_cmpgt_epi32(x, minus_one));
+    inside = _mm256_and_si256(inside, _mm256_cmpgt_epi32(_mm256_set1_epi32(s->width), x));
+  }
+  const __m256i index = _mm256_add_epi32(l->offset, _mm256_set1_epi32(shift));
+  return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), s->input, index, _mm256_castsi256_ps(inside), 4);
+}
+
+TARGET static void pack_convolution_avx2(const gemm_convolution *s, int k0, int kc, int j0, int nc, int nr,
+                                         float *dst) {
+  const int taps = s->kernel_height * s->kernel_width;
+  for (int t = 0; t < nc; t += nr) {
+    float *sliver = dst + (ptrdiff_t)t * kc;
+    for (int half = 0; half < nr; half += 8) {
+      const lanes8 l = windows8(s, j0 + t + half, nc - t - half);
+      int c = k0 / taps, ky = (k0 % taps) / s->kernel_width, kx = k0 % s->kernel_width;
+      for (int p = 0; p < kc; p++) {
+        const int tap_offset = (c * s->height + ky) * s->width + kx;
+        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, tap_offset, ky, kx));
+        if (++kx == s->kernel_width) {
+          kx = 0;
+          if (++ky == s->kernel_height) { ky = 0; c++; }
+        }
+      }
+    }
+  }
+}
+
+TARGET static void pack_convolution_transposed_avx2(const gemm_convolution *s, int k0, int kc, int j0, int nc,
+                                                    int nr, float *dst) {
+  const int plane = s->output_height * s->output_width;
+  for (int t = 0; t < nc; t += nr) {
+    float *sliver = dst + (ptrdiff_t)t * kc;
+    for (int half = 0; half < nr; half += 8) {
+      const lanes8 l = taps8(s, j0 + t + half, nc - t - half);
+      int n = k0 / plane, oy = k0 % plane / s->output_width, ox = k0 % s->output_width;
+      for (int p = 0; p < kc; p++) {
+        const int y0 = oy * s->stride - s->padding, x0 = ox * s->stride - s->padding;
+        const int corner = (n * s->channels * s->height + y0) * s->width + x0;
+        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, corner, y0, x0));
+        if (++ox == s->output_width) {
+          ox = 0;
+          if (++oy == s->output_height) { oy = 0; n++; }
+        }
+      }
+    }
+  }
+}
+
+const gemm_level gemm_level_avx2 = {
+    .mr = MR, .nr = NR, .mc = 120, .kc = 256, .nc = 1024,
+    .kernel = kernel_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
+    .pack_convolution = pack_convolution_avx2,
+    .pack_convolution_transposed = pack_convolution_transposed_avx2,
+};
+#endif

@@ -1,0 +1,85 @@
+// What the matrix-product driver (Gemm.c) needs from each instruction level: the register tile of
+// its microkernel, the cache blocks around it, and the microkernel itself (GemmAVX512.c,
+// GemmAVX2.c, GemmGeneric.c). Private to CKernels.
+#ifndef CKERNELS_GEMM_KERNELS_H
+#define CKERNELS_GEMM_KERNELS_H
+#include <stddef.h>
+
+// The largest tiles and blocks of any level: the packing buffers are sized for these.
+#define GEMM_MAX_MR 8
+#define GEMM_MAX_NR 32
+#define GEMM_MAX_MC 128
+#define GEMM_MAX_KC 256
+#define GEMM_MAX_NC 1024
+
+// A matrix with element (r, c) at data[r·row_stride + c·column_stride]: row-major when
+// column_stride is 1, a transposed row-major matrix when row_stride is 1.
+typedef struct {
+  const float *data;
+  ptrdiff_t row_stride, column_stride;
+} gemm_matrix;
+
+// An im2col matrix that is never formed: element (tap, position) of the transposed column matrix
+// [C·kH·kW, N·outH·outW] of an [N, C, H, W] input (Im2Col.c describes the layout).
+typedef struct {
+  const float *input;
+  int batch, channels, height, width, kernel_height, kernel_width, stride, padding;
+  int output_height, output_width;
+} gemm_convolution;
+
+// C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·NR + j] over p < kc (no alignment
+// assumed: B may be a layer's packed weights in a Swift array), for i < rows and
+// j < columns (a and b are packed slivers, zero beyond the matrix edges). Each element's products
+// are summed in order of p, then added to C when `accumulate`, so the result does not depend on
+// how the caller splits the rows and columns (or over how many threads).
+typedef void (*gemm_microkernel)(int kc, const float *a, const float *b, float *c, ptrdiff_t ldc,
+                                 int accumulate, int rows, int columns);
+
+// Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
+// dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
+typedef void (*gemm_a_packer)(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
+
+// Packs rows [k0, k0 + kc) × columns [j0, j0 + nc) of B into slivers of nr columns (sliver t at
+// dst + t·nr·kc, element (p, j) at [p·nr + j], zero columns past the last).
+typedef void (*gemm_b_packer)(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst);
+
+// The same for an im2col matrix [taps, positions] (`transposed`: its transpose [positions, taps],
+// the B of a weight gradient).
+typedef void (*gemm_convolution_packer)(const gemm_convolution *source, int k0, int kc, int j0,
+                                        int nc, int nr, float *dst);
+
+typedef struct {
+  int mr, nr, mc, kc, nc;
+  gemm_microkernel kernel;
+  gemm_a_packer pack_a;
+  gemm_b_packer pack_b;
+  gemm_convolution_packer pack_convolution, pack_convolution_transposed;
+} gemm_level;
+
+extern const gemm_level gemm_level_generic;
+#if defined(__x86_64__) && defined(__clang__)
+extern const gemm_level gemm_level_avx2;
+extern const gemm_level gemm_level_avx512;
+#endif
+
+// Lanes of an im2col sliver whose input offsets go up by one from lane to lane, as runs: a run
+// loads with one masked load instead of a gather. Without padding, a window's row (stride 1) or a
+// tap row (the kernel's width) is such a run.
+#define GEMM_MAX_RUNS 4
+typedef struct {
+  int count;                         // 0 when more than GEMM_MAX_RUNS runs would be needed
+  unsigned mask[GEMM_MAX_RUNS];      // the run's lanes, one bit each
+  ptrdiff_t origin[GEMM_MAX_RUNS];   // the offset lane 0 would read if the run reached down to it
+} gemm_runs;
+
+// The runs of the `lanes` set in `bits`, whose offsets are offset[0 … lanes).
+gemm_runs gemm_find_runs(const int *offset, unsigned bits, int lanes);
+
+// The plain-C packers every level can use (GemmPacking.c).
+void gemm_pack_a_generic(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
+void gemm_pack_b_generic(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst);
+void gemm_pack_convolution_generic(const gemm_convolution *source, int k0, int kc, int j0, int nc,
+                                   int nr, float *dst);
+void gemm_pack_convolution_transposed_generic(const gemm_convolution *source, int k0, int kc, int j0,
+                                              int nc, int nr, float *dst);
+#endif

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// The faster ways the layers can compute what OpenBLAS and im2col compute (the reference: every
+/// fast path is tested against it). Layers take `FastPaths.standard` when they are built; tests
+/// and `dqn bench nn --without` change it.
+///
+/// Each gives the same result as the reference up to the order of additions: not bit-identical,
+/// but every run with the same paths, processor and seed is.
+public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible {
+  public let rawValue: Int
+  public init(rawValue: Int) { self.rawValue = rawValue }
+
+  /// Dense's products and Conv2D's input gradient through CKernels' own matrix products
+  /// (`Gemm.c`) instead of OpenBLAS's.
+  public static let matrixProducts = FastPaths(rawValue: 1 << 0)
+  /// Conv2D's forward as an implicit matrix product: the im2col matrix is packed into the product's
+  /// blocks straight from the image and never formed.
+  public static let implicitConvolution = FastPaths(rawValue: 1 << 1)
+  /// Conv2D's weight gradient the same way (the training forward then keeps the input instead of
+  /// its im2col matrix).
+  public static let implicitWeightGradient = FastPaths(rawValue: 1 << 2)
+  /// Conv2D's input gradient a few samples at a time: each group's column gradient is folded back
+  /// into the image while it is still in cache (and groups run on the threads).
+  public static let groupedInputGradient = FastPaths(rawValue: 1 << 3)
+  /// Dense's forward keeps its weights packed for CKernels' products once they have served two
+  /// products unchanged (a target network's, for a thousand updates), instead of packing them for
+  /// every product; with `.matrixProducts` only.
+  public static let packedWeights = FastPaths(rawValue: 1 << 4)
+
+  public static let all: FastPaths = [
+    .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
+  ]
+
+  /// The names `dqn bench nn --without` takes, with their paths.
+  public static let named: [(name: String, paths: FastPaths)] = [
+    ("matrix-products", .matrixProducts), ("implicit-convolution", .implicitConvolution),
+    ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
+    ("packed-weights", .packedWeights),
+  ]
+
+  /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they
+  /// measure faster than OpenBLAS; none elsewhere.
+  public static var processorDefault: FastPaths { InstructionLevel.detected >= .avx2 ? .all : [] }
+
+  private static let current = Atomic<Int>(processorDefault.rawValue)
+
+  /// The paths layers built from now on use.
+  public static var standard: FastPaths {
+    get { FastPaths(rawValue: current.load(ordering: .relaxed)) }
+    set { current.store(newValue.rawValue, ordering: .relaxed) }
+  }
+
+  public var description: String {
+    let names = Self.named.filter { contains($0.paths) }.map(\.name)
+    return names.isEmpty ? "none" : names.joined(separator: ", ")
+  }
+}

@@ -1,0 +1,66 @@
+import CKernels
+
+/// A convolution's forward product and weight gradient without the im2col matrix: CKernels packs
+/// the windows into the product's blocks straight from the image (`Gemm.c`), saving a pass that
+/// writes, and one that reads back, a matrix `kH·kW` times the size of the input. The input
+/// gradient still forms column gradients, but only a few samples' at a time.
+public enum ImplicitConvolution {
+  /// Whether `geometry` fits the kernels' 32-bit offsets.
+  public static func fits(_ geometry: WindowGeometry) -> Bool {
+    let g = geometry
+    return g.batch * g.channels * g.height * g.width < Int(Int32.max)
+      && g.columnRows * g.columnWidth < Int(Int32.max)
+  }
+
+  /// `output[F, N·outH·outW] = weights[F, C·kH·kW] · im2colTransposed(input)`.
+  public static func forward(
+    weights: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry,
+    into output: UnsafeMutableBufferPointer<Float>, level: InstructionLevel = .detected
+  ) {
+    let g = geometry
+    precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
+    precondition(weights.count == filters * g.columnWidth, "ImplicitConvolution.forward weights size")
+    precondition(input.count == g.batch * g.channels * g.height * g.width, "ImplicitConvolution.forward input size")
+    precondition(output.count == filters * g.columnRows, "ImplicitConvolution.forward output size")
+    ckernels_convolution_gemm(
+      level.rawValue, weights.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch), Int32(g.channels),
+      Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.stride),
+      Int32(g.padding), output.baseAddress)
+  }
+
+  /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`.
+  public static func weightGradient(
+    rowsGradient: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>,
+    _ geometry: WindowGeometry, accumulatingInto weightGradient: UnsafeMutableBufferPointer<Float>,
+    level: InstructionLevel = .detected
+  ) {
+    let g = geometry
+    precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
+    precondition(rowsGradient.count == filters * g.columnRows, "ImplicitConvolution.weightGradient gradient size")
+    precondition(input.count == g.batch * g.channels * g.height * g.width, "ImplicitConvolution.weightGradient input size")
+    precondition(weightGradient.count == filters * g.columnWidth, "ImplicitConvolution.weightGradient output size")
+    ckernels_convolution_weight_gradient(
+      level.rawValue, rowsGradient.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch),
+      Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
+      Int32(g.stride), Int32(g.padding), weightGradient.baseAddress)
+  }
+
+  /// `inputGradient = col2imTransposed(weightsᵀ · rowsGradient)` a few samples at a time, each
+  /// group's column gradient folded back while it is in cache. Returns false, doing nothing, when
+  /// one sample's column gradient does not fit CKernels' buffer (1 MB).
+  public static func inputGradient(
+    weights: UnsafeBufferPointer<Float>, filters: Int, rowsGradient: UnsafeBufferPointer<Float>,
+    _ geometry: WindowGeometry, into inputGradient: UnsafeMutableBufferPointer<Float>,
+    level: InstructionLevel = .detected
+  ) -> Bool {
+    let g = geometry
+    precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
+    precondition(weights.count == filters * g.columnWidth, "ImplicitConvolution.inputGradient weights size")
+    precondition(rowsGradient.count == filters * g.columnRows, "ImplicitConvolution.inputGradient gradient size")
+    precondition(inputGradient.count == g.batch * g.channels * g.height * g.width, "ImplicitConvolution.inputGradient output size")
+    return ckernels_convolution_input_gradient(
+      level.rawValue, weights.baseAddress, Int32(filters), rowsGradient.baseAddress, Int32(g.batch),
+      Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
+      Int32(g.stride), Int32(g.padding), inputGradient.baseAddress) != 0
+  }
+}

@@ -1,0 +1,42 @@
+import CKernels
+
+/// The layers' matrix products: CKernels' own kernels (`Gemm.c`) with `FastPaths.matrixProducts`,
+/// OpenBLAS otherwise (the reference) and for products too small to gain from packing.
+enum MatrixProducts {
+  /// Below this many multiply-adds OpenBLAS's unpacked small-matrix code is faster.
+  static let smallestOwnProduct = 32_768
+
+  /// Row-major `C[m, n] = op(A) · op(B) + beta · C` with `beta` 0 or 1, as `BLAS.gemm`.
+  static func gemm(
+    _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
+    _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
+    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, beta: Float = 0, paths: FastPaths
+  ) {
+    precondition(beta == 0 || beta == 1, "MatrixProducts.gemm takes beta 0 or 1, got \(beta)")
+    if paths.contains(.matrixProducts) && m * n * k >= smallestOwnProduct {
+      own(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, accumulate: beta == 1)
+    } else {
+      BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, beta: beta)
+    }
+  }
+
+  /// CKernels' product whatever the size: `C = op(A) · op(B)`, plus `C` when `accumulate`.
+  ///
+  /// - Parameter level: the widest kernels it may use (tests run every supported level).
+  static func own(
+    _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
+    _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
+    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool,
+    level: InstructionLevel = .detected
+  ) {
+    precondition(
+      a.count >= m * k && b.count >= k * n && c.count >= m * n,
+      "gemm buffers too small for m=\(m) n=\(n) k=\(k): \(a.count), \(b.count), \(c.count)")
+    precondition(max(m * k, k * n, m * n) <= Int(Int32.max), "gemm too large for 32-bit sizes: m=\(m) n=\(n) k=\(k)")
+    guard m > 0, n > 0 else { return }
+    ckernels_sgemm(
+      level.rawValue, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress,
+      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), accumulate ? 1 : 0, c.baseAddress,
+      Int32(n))
+  }
+}

@@ -1,0 +1,50 @@
+import CKernels
+
+/// A B operand packed once for many of CKernels' products: a layer's weights between two changes.
+///
+/// Packing the whole matrix apart costs about what packing it inside one product does (more, for
+/// large ones), so it pays only from the second product with the same weights: `prepare` packs on
+/// the second sight of a version and tells the caller to multiply as usual before that. A target
+/// network's weights are packed once per copy; an online network's, which change every update, are
+/// never packed apart unless the same weights serve two forwards (Double DQN).
+struct PackedMatrix {
+  private var storage = Tensor.empty
+  private var packedVersion = -1
+  private var seenVersion = -1
+  private var packedLevel = InstructionLevel.generic
+
+  /// Whether this holds B (`[k, n]`, or `[n, k]` when `transposeB`) at `version`, packed for
+  /// `level`, for `product`; packs it if this is the second time `version` is asked for.
+  mutating func prepare(
+    _ b: UnsafeBufferPointer<Float>, transposeB: Bool, k: Int, n: Int, version: Int, level: InstructionLevel
+  ) -> Bool {
+    if version == packedVersion && level == packedLevel { return true }
+    guard version == seenVersion else {
+      seenVersion = version
+      return false
+    }
+    precondition(b.count >= k * n && k * n <= Int(Int32.max), "PackedMatrix: B of \(b.count) for k=\(k) n=\(n)")
+    storage.resize(to: [ckernels_packed_b_floats(level.rawValue, Int32(k), Int32(n))])
+    storage.withUnsafeMutableBufferPointer {
+      ckernels_pack_b(level.rawValue, transposeB ? 1 : 0, Int32(k), Int32(n), b.baseAddress, Int32(transposeB ? k : n), $0.baseAddress)
+    }
+    packedVersion = version
+    packedLevel = level
+    return true
+  }
+
+  /// `C[m, n] = op(A) · B`, plus `C` when `accumulate`: bit-identical to `MatrixProducts.own` with
+  /// the B this holds.
+  func product(
+    _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false, _ c: UnsafeMutableBufferPointer<Float>,
+    m: Int, n: Int, k: Int, accumulate: Bool
+  ) {
+    precondition(a.count >= m * k && c.count >= m * n && m * k <= Int(Int32.max) && m * n <= Int(Int32.max), "PackedMatrix.product sizes")
+    guard m > 0, n > 0 else { return }
+    storage.withUnsafeBufferPointer { packed in
+      ckernels_sgemm_packed_b(
+        packedLevel.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(transposeA ? m : k),
+        packed.baseAddress, accumulate ? 1 : 0, c.baseAddress, Int32(n))
+    }
+  }
+}

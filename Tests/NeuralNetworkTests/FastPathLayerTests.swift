@@ -1,0 +1,192 @@
+import Testing
+
+@testable import NeuralNetwork
+
+/// Sets `paths` on every Conv2D and Dense in `layer`.
+func setFastPaths(_ paths: FastPaths, on layer: Layer) {
+  if let sequential = layer as? Sequential {
+    for inner in sequential.layers { setFastPaths(paths, on: inner) }
+  } else if let convolution = layer as? Conv2D {
+    convolution.fastPaths = paths
+  } else if let dense = layer as? Dense {
+    dense.fastPaths = paths
+  }
+}
+
+/// What a layer gives for one input: the training output, the inference output, the gradients.
+struct LayerResults {
+  var trainingOutput, inferenceOutput, inputGradient: Tensor
+  var parameterGradients: [Tensor]
+
+  /// Runs a training forward, an inference forward on another input in between (as Double DQN
+  /// does), then the backward of `outputGradient`.
+  init(_ layer: Layer, input: Tensor, other: Tensor, outputGradient: (Tensor) -> Tensor) {
+    layer.zeroGradients()
+    trainingOutput = layer.forward(input, training: true)
+    inferenceOutput = layer.forward(other, training: false)
+    inputGradient = layer.backward(outputGradient(trainingOutput))
+    parameterGradients = layer.parameters.map(\.gradient)
+  }
+
+  /// Each tensor within `tolerance` (relative to the largest magnitude in it) of `reference`'s.
+  func matches(_ reference: LayerResults, tolerance: Float = 1e-5) -> Bool {
+    func close(_ a: Tensor, _ b: Tensor) -> Bool {
+      guard a.shape == b.shape else { return false }
+      let scale = max(b.scalars.map(abs).max() ?? 0, 1e-6)
+      return zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= tolerance * scale }
+    }
+    return close(trainingOutput, reference.trainingOutput) && close(inferenceOutput, reference.inferenceOutput)
+      && close(inputGradient, reference.inputGradient)
+      && zip(parameterGradients, reference.parameterGradients).allSatisfy(close)
+  }
+}
+
+/// A convolution to compare with and without the fast paths.
+struct ConvolutionCase: CustomTestStringConvertible, Sendable {
+  var geometry: WindowGeometry
+  var filters: Int
+  var activation: Conv2D.OutputActivation
+
+  var testDescription: String {
+    let g = geometry
+    return "\(g.batch)×\(g.channels)×\(g.height)×\(g.width) → \(filters), \(g.kernelHeight)×\(g.kernelWidth)/\(g.stride) pad \(g.padding)\(activation == .relu ? ", ReLU" : "")"
+  }
+
+  static let cases: [ConvolutionCase] = convolutionGeometries.enumerated().map { index, g in
+    ConvolutionCase(geometry: g, filters: 1 + (index * 7) % 19, activation: index % 2 == 0 ? .relu : .identity)
+  }
+}
+
+@Suite struct FastPathLayerTests {
+  /// Conv2D with every fast path and with none (im2col + OpenBLAS, the reference) give the same
+  /// outputs and gradients up to rounding, on the networks' shapes, padding, strides and batch 1;
+  /// and so does each path alone.
+  @Test(arguments: ConvolutionCase.cases)
+  func convolutionMatchesTheReference(_ testCase: ConvolutionCase) {
+    let g = testCase.geometry
+    func make(_ paths: FastPaths) -> Conv2D {
+      var rng = SplitMix64(seed: 51)
+      let layer = Conv2D(
+        inputChannels: g.channels, filters: testCase.filters, kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth,
+        stride: g.stride, padding: g.padding, activation: testCase.activation, name: "conv", using: &rng)
+      layer.bias.value = Tensor(shape: [testCase.filters], scalars: (0..<testCase.filters).map { Float($0 % 3) * 0.1 - 0.1 })
+      layer.fastPaths = paths
+      return layer
+    }
+    var rng = SplitMix64(seed: 52)
+    let shape = [g.batch, g.channels, g.height, g.width]
+    let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform() * 2 - 1 })
+    let other = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform() * 2 - 1 })
+    let gradient: (Tensor) -> Tensor = { output in
+      var state = SplitMix64(seed: 53)
+      return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
+    }
+    let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
+    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights] {
+      let fast = LayerResults(make(paths), input: input, other: other, outputGradient: gradient)
+      #expect(fast.matches(reference), "\(paths)")
+    }
+  }
+
+  /// Dense through CKernels' products (sizes above the small-product cut-off) equals Dense through
+  /// OpenBLAS; batch 1 (matrix-vector) and small products take OpenBLAS either way.
+  @Test(arguments: [(32, 1024, 128), (32, 128, 6), (1, 1024, 128), (100, 64, 33), (7, 300, 200)])
+  func denseMatchesTheReference(batch: Int, inputSize: Int, outputSize: Int) {
+    func make(_ paths: FastPaths) -> Dense {
+      var rng = SplitMix64(seed: 54)
+      let layer = Dense(inputSize: inputSize, outputSize: outputSize, name: "fc", using: &rng)
+      layer.bias.value = Tensor(shape: [outputSize], scalars: (0..<outputSize).map { Float($0 % 5) * 0.1 })
+      layer.fastPaths = paths
+      return layer
+    }
+    var rng = SplitMix64(seed: 55)
+    let input = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in rng.nextUniform() * 2 - 1 })
+    let other = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in rng.nextUniform() * 2 - 1 })
+    let gradient: (Tensor) -> Tensor = { output in
+      var state = SplitMix64(seed: 56)
+      return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
+    }
+    let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
+    let fast = LayerResults(make(.all), input: input, other: other, outputGradient: gradient)
+    #expect(fast.matches(reference))
+  }
+
+  /// Dense's packed weights follow every change of the weights: after each way of changing them,
+  /// the forwards equal (bit for bit) those of a layer that packs them for every product.
+  @Test func packedWeightsFollowEveryChangeOfTheWeights() {
+    func make(_ paths: FastPaths) -> Dense {
+      var rng = SplitMix64(seed: 60)
+      let layer = Dense(inputSize: 256, outputSize: 96, name: "fc", using: &rng)
+      layer.fastPaths = paths
+      return layer
+    }
+    let cached = make(.all), packedEachTime = make(FastPaths.all.subtracting(.packedWeights))
+    var rng = SplitMix64(seed: 61)
+    let input = Tensor(shape: [16, 256], scalars: (0..<(16 * 256)).map { _ in rng.nextUniform() * 2 - 1 })
+    let other = make([])
+    other.weight.value.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
+    var optimizer = Adam(learningRate: 0.1)
+    let changes: [(String, (Dense) -> Void)] = [
+      ("nothing", { _ in }),
+      ("an element", { $0.weight.value[flat: 5] += 1 }),
+      ("an assignment", { $0.weight.value = other.weight.value }),
+      ("a pointer", { $0.weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 } }),
+      ("an optimizer step", { layer in
+        layer.weight.gradient.fill(with: 0.25)
+        optimizer.update([layer.weight])
+      }),
+      ("a copy from another layer", { $0.copyParameters(from: other) }),
+    ]
+    for (name, change) in changes {
+      let version = cached.weight.version
+      change(cached)
+      packedEachTime.weight.value = cached.weight.value
+      #expect(name == "nothing" || cached.weight.version != version, "\(name)")
+      // The first product with new weights packs as usual, the second packs them apart, the
+      // third reuses that.
+      for pass in 0..<3 {
+        #expect(cached.forward(input, training: pass == 1) == packedEachTime.forward(input, training: pass == 1), "after \(name), product \(pass)")
+      }
+    }
+  }
+
+  /// With the implicit weight gradient the training forward keeps its input: changing the
+  /// caller's tensor afterwards (copy on write) must not change the gradient.
+  @Test func implicitWeightGradientUsesTheInputAsItWasAtTheForward() {
+    var rng = SplitMix64(seed: 57)
+    let layer = Conv2D(inputChannels: 2, filters: 3, kernelSize: 3, padding: 1, name: "conv", using: &rng)
+    layer.fastPaths = .all
+    var input = Tensor(shape: [2, 2, 5, 5], scalars: (0..<100).map { _ in rng.nextUniform() })
+    let outputGradient = Tensor(shape: [2, 3, 5, 5], repeating: 1)
+    _ = layer.forward(input, training: true)
+    _ = layer.backward(outputGradient)
+    let expected = layer.weight.gradient
+    layer.zeroGradients()
+    _ = layer.forward(input, training: true)
+    input.fill(with: 7)
+    _ = layer.backward(outputGradient)
+    #expect(layer.weight.gradient == expected)
+  }
+
+  /// The MinAtar and Nature networks give the same Q-values and gradients with and without the
+  /// fast paths (up to rounding), through a full training step's forward and backward.
+  @Test(arguments: ["minatar", "nature"])
+  func networksMatchTheReference(_ name: String) {
+    func make(_ paths: FastPaths) -> Sequential {
+      let network = name == "minatar" ? NetworkBenchmarks.minatarNetwork(seed: 3) : NetworkBenchmarks.natureNetwork(seed: 3)
+      setFastPaths(paths, on: network)
+      return network
+    }
+    let shape = name == "minatar" ? [32, 4, 10, 10] : [4, 4, 84, 84]
+    var rng = SplitMix64(seed: 58)
+    let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform() })
+    let other = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform() })
+    let gradient: (Tensor) -> Tensor = { output in
+      var state = SplitMix64(seed: 59)
+      return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
+    }
+    let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
+    let fast = LayerResults(make(.all), input: input, other: other, outputGradient: gradient)
+    #expect(fast.matches(reference, tolerance: 1e-4))
+  }
+}

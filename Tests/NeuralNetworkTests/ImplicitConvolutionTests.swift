@@ -1,0 +1,180 @@
+import CKernels
+import Testing
+
+@testable import NeuralNetwork
+
+/// Window geometries for the convolution tests: the networks' own (MinAtar, Nature at batch 2 and
+/// 1), padding, strides larger than 1 and than the kernel, non-square kernels, kernels as large as
+/// the image, one channel, and random ones.
+let convolutionGeometries: [WindowGeometry] = {
+  var shapes = [
+    (2, 4, 10, 10, 3, 3, 1, 0), (1, 4, 10, 10, 3, 3, 1, 0), (2, 4, 84, 84, 8, 8, 4, 0), (1, 32, 20, 20, 4, 4, 2, 0),
+    (2, 64, 9, 9, 3, 3, 1, 0), (3, 3, 7, 6, 3, 3, 1, 1), (2, 2, 9, 11, 3, 2, 2, 1), (2, 3, 6, 6, 5, 5, 3, 2),
+    (1, 1, 5, 5, 5, 5, 1, 0), (4, 1, 28, 28, 5, 5, 1, 2), (2, 5, 8, 8, 1, 1, 2, 0), (1, 17, 4, 13, 2, 7, 1, 3),
+  ]
+  var rng = SplitMix64(seed: 41)
+  for _ in 0..<8 {
+    let kernelHeight = 1 + rng.nextInt(below: 5), kernelWidth = 1 + rng.nextInt(below: 5)
+    shapes.append((
+      1 + rng.nextInt(below: 4), 1 + rng.nextInt(below: 6), kernelHeight + rng.nextInt(below: 12), kernelWidth + rng.nextInt(below: 12),
+      kernelHeight, kernelWidth, 1 + rng.nextInt(below: 3), rng.nextInt(below: 3)
+    ))
+  }
+  return shapes.map {
+    WindowGeometry(batch: $0.0, channels: $0.1, height: $0.2, width: $0.3, kernelHeight: $0.4, kernelWidth: $0.5, stride: $0.6, padding: $0.7)
+  }
+}()
+
+/// `im2colTransposed` of `input`: the column matrix the reference path multiplies.
+func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
+  var columns = [Float](repeating: .nan, count: g.columnRows * g.columnWidth)
+  input.withUnsafeBufferPointer { x in columns.withUnsafeMutableBufferPointer { im2colTransposed(x, g, into: $0) } }
+  return columns
+}
+
+@Suite struct ImplicitConvolutionTests {
+  /// The implicit forward at every level equals the reference product `W · im2col(x)` within
+  /// rounding.
+  @Test(arguments: InstructionLevel.supported)
+  func forwardMatchesIm2colTimesWeights(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 42)
+    for g in convolutionGeometries {
+      let filters = 1 + rng.nextInt(below: 20)
+      let input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+      let shape = ProductShape(m: filters, n: g.columnRows, k: g.columnWidth)
+      var operands = ProductOperands(shape, using: &rng)
+      operands.b = columnMatrix(input, g)
+      var output = [Float](repeating: .nan, count: filters * g.columnRows)
+      operands.a.withUnsafeBufferPointer { w in
+        input.withUnsafeBufferPointer { x in
+          output.withUnsafeMutableBufferPointer {
+            ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level)
+          }
+        }
+      }
+      #expect(withinRounding(output, operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters")
+    }
+  }
+
+  /// The implicit weight gradient at every level equals `dW + dY · im2col(x)ᵀ` within rounding.
+  @Test(arguments: InstructionLevel.supported)
+  func weightGradientMatchesRowsGradientTimesIm2colTransposed(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 43)
+    for g in convolutionGeometries {
+      let filters = 1 + rng.nextInt(below: 20)
+      let input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+      // dW[F, Ckk] += dR[F, R] · columnsᵀ: B is the column matrix, transposed.
+      let shape = ProductShape(m: filters, n: g.columnWidth, k: g.columnRows, transposeB: true, accumulate: true)
+      var operands = ProductOperands(shape, using: &rng)
+      operands.b = columnMatrix(input, g)
+      var gradient = operands.c
+      operands.a.withUnsafeBufferPointer { dr in
+        input.withUnsafeBufferPointer { x in
+          gradient.withUnsafeMutableBufferPointer {
+            ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0, level: level)
+          }
+        }
+      }
+      #expect(withinRounding(gradient, operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters")
+    }
+  }
+
+  /// The grouped input gradient at every level equals col2im(Wᵀ · dY) (the reference product and
+  /// fold) within rounding.
+  @Test(arguments: InstructionLevel.supported)
+  func inputGradientMatchesTheFoldedProduct(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 45)
+    for g in convolutionGeometries {
+      let filters = 1 + rng.nextInt(below: 20)
+      let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+      let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
+      // The reference: columns = Wᵀ · dY in double precision, folded element by element (with
+      // each pixel's sum of magnitudes to bound the rounding).
+      var columns = [Double](repeating: 0, count: g.columnWidth * g.columnRows)
+      var magnitudes = columns
+      for t in 0..<g.columnWidth {
+        for r in 0..<g.columnRows {
+          for f in 0..<filters {
+            let product = Double(weights[f * g.columnWidth + t]) * Double(rowsGradient[f * g.columnRows + r])
+            columns[t * g.columnRows + r] += product
+            magnitudes[t * g.columnRows + r] += abs(product)
+          }
+        }
+      }
+      let size = g.batch * g.channels * g.height * g.width
+      var expected = [Double](repeating: 0, count: size), bound = expected
+      let taps = g.kernelHeight * g.kernelWidth, plane = g.outputHeight * g.outputWidth
+      for t in 0..<g.columnWidth {
+        let (c, ky, kx) = (t / taps, t % taps / g.kernelWidth, t % g.kernelWidth)
+        for r in 0..<g.columnRows {
+          let (n, oy, ox) = (r / plane, r % plane / g.outputWidth, r % g.outputWidth)
+          let (y, x) = (oy * g.stride - g.padding + ky, ox * g.stride - g.padding + kx)
+          guard y >= 0, y < g.height, x >= 0, x < g.width else { continue }
+          let pixel = ((n * g.channels + c) * g.height + y) * g.width + x
+          expected[pixel] += columns[t * g.columnRows + r]
+          bound[pixel] += magnitudes[t * g.columnRows + r]
+        }
+      }
+      var gradient = [Float](repeating: .nan, count: size)
+      let done = weights.withUnsafeBufferPointer { w in
+        rowsGradient.withUnsafeBufferPointer { dr in
+          gradient.withUnsafeMutableBufferPointer {
+            ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: $0, level: level)
+          }
+        }
+      }
+      #expect(done)
+      let tolerance = Double(filters + taps + 2) * 1.2e-7
+      #expect(zip(gradient, zip(expected, bound)).allSatisfy { abs(Double($0) - $1.0) <= tolerance * $1.1 + 1e-30 }, "\(level) \(g)")
+    }
+  }
+
+  /// One sample's column gradient larger than the buffer is refused (the layer then folds the
+  /// whole batch's).
+  @Test func inputGradientRefusesSamplesLargerThanItsBuffer() {
+    let g = WindowGeometry(batch: 1, channels: 64, height: 40, width: 40, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+    let weights = [Float](repeating: 0, count: g.columnWidth), rowsGradient = [Float](repeating: 0, count: g.columnRows)
+    var gradient = [Float](repeating: 7, count: g.channels * g.height * g.width)
+    let done = weights.withUnsafeBufferPointer { w in
+      rowsGradient.withUnsafeBufferPointer { dr in
+        gradient.withUnsafeMutableBufferPointer { ImplicitConvolution.inputGradient(weights: w, filters: 1, rowsGradient: dr, g, into: $0) }
+      }
+    }
+    #expect(!done)
+    #expect(gradient.allSatisfy { $0 == 7 })
+  }
+
+  /// Split over threads, all three give the same bits as on one.
+  @Test func resultsDoNotDependOnTheThreadCount() {
+    var rng = SplitMix64(seed: 44)
+    let g = WindowGeometry(batch: 8, channels: 32, height: 20, width: 20, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+    let filters = 64
+    let input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+    let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+    let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
+    func run() -> (output: [Float], gradient: [Float], inputGradient: [Float]) {
+      var output = [Float](repeating: 0, count: filters * g.columnRows)
+      var gradient = weights
+      var inputGradient = input
+      input.withUnsafeBufferPointer { x in
+        weights.withUnsafeBufferPointer { w in output.withUnsafeMutableBufferPointer { ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0) } }
+        rowsGradient.withUnsafeBufferPointer { dr in
+          gradient.withUnsafeMutableBufferPointer { ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0) }
+          weights.withUnsafeBufferPointer { w in
+            inputGradient.withUnsafeMutableBufferPointer { #expect(ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: $0)) }
+          }
+        }
+      }
+      return (output, gradient, inputGradient)
+    }
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    ckernels_set_threads(1)
+    let single = run()
+    ckernels_set_threads(3)
+    let split = run()
+    #expect(split.output == single.output)
+    #expect(split.gradient == single.gradient)
+    #expect(split.inputGradient == single.inputGradient)
+  }
+}
