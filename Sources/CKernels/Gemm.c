@@ -140,6 +140,7 @@ static void gemm_part(void *context, int index) {
 // products gained at best and lost more often (a worker descheduled on a busy machine holds up
 // the caller); the Nature network's, from 25M, run 1.7 times as fast on two free cores.
 #define PARALLEL_MULTIPLY_ADDS (1 << 23)
+#define PARTS_PER_THREAD 4
 
 static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
                  int accumulate, float *c, ptrdiff_t ldc) {
@@ -151,16 +152,19 @@ static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a,
   }
   const int threads = ckernels_threads();
   if (threads > 1 && (double)m * n * k >= PARALLEL_MULTIPLY_ADDS) {
-    // Split the columns in whole slivers when there are enough of them, else the rows.
+    // Split the columns in whole slivers when there are enough of them, else the rows; in
+    // PARTS_PER_THREAD parts per thread, claimed as threads come free, so that a thread the
+    // system holds up (a busy machine) delays the product by a small part only.
     gemm_job job = {l, m, n, k, m, n, a, b, accumulate, c, ldc};
     const int slivers = (n + l->nr - 1) / l->nr, tiles = (m + l->mr - 1) / l->mr;
+    const int wanted = threads * PARTS_PER_THREAD;
     int parts = 1;
     if (slivers >= threads || slivers >= tiles) {
-      parts = slivers < threads ? slivers : threads;
+      parts = slivers < wanted ? slivers : wanted;
       job.columns = (slivers + parts - 1) / parts * l->nr;
       parts = (n + job.columns - 1) / job.columns;
     } else {
-      parts = tiles < threads ? tiles : threads;
+      parts = tiles < wanted ? tiles : wanted;
       job.rows = (tiles + parts - 1) / parts * l->mr;
       parts = (m + job.rows - 1) / job.rows;
     }
@@ -278,11 +282,12 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
   if (sample_columns > COLUMN_BUFFER_FLOATS) return 0;
   int group = (int)(COLUMN_BUFFER_FLOATS / sample_columns);
   if (group > batch) group = batch;
-  // Enough groups for every thread, when the product is worth splitting.
+  // Enough groups for every thread (PARTS_PER_THREAD each), when the product is worth splitting.
   const int threads = ckernels_threads();
   if (threads > 1 && (double)sample_columns * batch * filters >= PARALLEL_MULTIPLY_ADDS) {
-    const int per_thread = (batch + threads - 1) / threads;
-    if (per_thread < group) group = per_thread;
+    const int wanted = threads * PARTS_PER_THREAD;
+    const int per_part = (batch + wanted - 1) / wanted;
+    if (per_part < group) group = per_part;
   }
   input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, input_gradient};
   ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
