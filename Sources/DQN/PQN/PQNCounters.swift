@@ -1,0 +1,13 @@
+/// PQN's own scalars beside the loop's `TrainingState` in a checkpoint's `state.json`.
+public struct PQNCounters: Codable, Sendable, Equatable {
+  /// Rollouts collected (each `environments × rolloutSteps` steps).
+  public var batches = 0
+  /// Gradient steps taken.
+  public var updates = 0
+  /// The exploration and minibatch-shuffling generator.
+  public var generator: UInt64
+  /// The last gradient step's loss (the progress line's).
+  public var lastLoss: Float?
+
+  public init(seed: UInt64) { generator = seed &* 0xD1B5_4A32_D192_ED03 &+ 5 }
+}
