@@ -79,5 +79,12 @@ import Testing
     #expect(progress.recentReturn == 3)
     #expect(progress.lastEvaluation == 5.5)
     #expect(progress.line(name: "breakout-seed1", steps: 6000).hasSuffix("step 3000/6000 (50.0%)  return(100) 3.00  eval 5.50  100 steps/s  ETA 30s"))
+    // An evaluation later than the last episode row moves the step on.
+    try "step,mean_return,std_return,episodes,wall_time\n3000,5.5,1,5,30\n4000,6,1,5,50\n"
+      .write(to: directory.appendingPathComponent("eval.csv"), atomically: true, encoding: .utf8)
+    let later = RunProgress(folder: directory)
+    #expect(later.step == 4000)
+    #expect(later.wallTime == 50)
+    #expect(later.lastEvaluation == 6)
   }
 }

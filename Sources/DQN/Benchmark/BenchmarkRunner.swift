@@ -244,8 +244,13 @@ public struct RunProgress: Sendable, Equatable {
     }
     let returns = rows.suffix(100).compactMap { $0.count >= 3 ? Double($0[2]) : nil }
     if !returns.isEmpty { recentReturn = returns.reduce(0, +) / Double(returns.count) }
-    if let evaluation = Self.tailRows(folder.appendingPathComponent("eval.csv"), bytes: 1_024).last, evaluation.count >= 2 {
+    if let evaluation = Self.tailRows(folder.appendingPathComponent("eval.csv"), bytes: 1_024).last, evaluation.count >= 5 {
       lastEvaluation = Double(evaluation[1])
+      // Long episodes (Freeway's 2,500 steps, in 128 games at once) can leave metrics.csv behind.
+      if let evaluated = Int(evaluation[0]), evaluated > step {
+        step = evaluated
+        wallTime = Double(evaluation[4]) ?? wallTime
+      }
     }
   }
 
