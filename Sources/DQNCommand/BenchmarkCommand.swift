@@ -11,12 +11,12 @@ struct BenchmarkCommand: ParsableCommand {
     commandName: "benchmark",
     abstract: "Run the MinAtar benchmark: one training run per (game, seed), J at a time, resumable.",
     discussion: """
-      Each (game, seed) is an ordinary run folder OUT/<game>-seed<seed>, trained by a
-      `dqn train --quiet` child process (its output goes to train.log in the folder);
-      --jobs of them run at once. Running the same command again resumes every
-      unfinished run from its checkpoint (dqn train --resume) and skips finished ones,
-      so a benchmark survives interruptions (Ctrl-C: the children save a checkpoint)
-      and can be continued over days.
+      Each (game, seed) is an ordinary run folder OUT/<game>-seed<seed>, trained by
+      a `dqn train --quiet` child process (its output goes to train.log in the
+      folder); --jobs of them run at once. Running the same command again resumes
+      every unfinished run from its checkpoint (dqn train --resume) and skips
+      finished ones, so a benchmark survives interruptions (Ctrl-C: the children
+      save a checkpoint) and can be continued over days.
 
       Agent families (--agent): dqn (Agents/<game>.yaml: MinAtar's DQN recipe),
       rainbow-lite (Agents/rainbow-lite/<game>.yaml: Double, Dueling, prioritized
@@ -24,18 +24,18 @@ struct BenchmarkCommand: ParsableCommand {
       Q-learning, 128 environments, λ-returns, LayerNorm, no replay).
 
       When a run finishes, its final weights play 100 evaluation episodes
-      (final-eval.csv), and its eval.csv, metrics.csv (thinned to at most 5,000 rows),
-      agent.yaml and final-eval.csv are copied to RESULTS/<game>-seed<seed>
-      (default Agents/benchmark/<family>): commit that folder, and a later run of the
-      command on another machine counts those runs as finished.
+      (final-eval.csv), and its eval.csv, metrics.csv (thinned to at most 5,000
+      rows), agent.yaml and final-eval.csv are copied to RESULTS/<game>-seed<seed>
+      (default Agents/benchmark/<family>): commit that folder, and a later run of
+      the command on another machine counts those runs as finished.
 
       It writes results.md and results.csv (per game: each seed's final evaluation,
       mean ± std across seeds, frames, wall-clock hours per run, steps/s, and the
-      references of Agents/benchmark/references.yaml beside them) and curves.png (one
-      panel per game: mean evaluation return over steps, the seeds' range shaded,
-      the family's references dashed) in OUT and in RESULTS. Every --progress-interval
-      seconds it prints each running run's step, mean return of its last 100
-      episodes, last evaluation, steps/s and ETA.
+      references of Agents/benchmark/references.yaml beside them) and curves.png
+      (one panel per game: mean evaluation return over steps, the seeds' range
+      shaded, the family's references dashed) in OUT and in RESULTS. Every
+      --progress-interval seconds it prints each running run's step, mean return of
+      its last 100 episodes, last evaluation, steps/s and ETA.
 
       Our observations are rendered pixels (4 stacked grayscale frames); the
       references' are MinAtar's binary object channels.
@@ -47,13 +47,13 @@ struct BenchmarkCommand: ParsableCommand {
 
   static let minAtarGames = ["breakout", "freeway", "asterix", "seaquest", "space-invaders"]
 
-  @Option(help: "Games, comma-separated (default: breakout,freeway,asterix,seaquest,space-invaders).")
+  @Option(help: "Games, comma-separated.")
   var envs: String = minAtarGames.joined(separator: ",")
 
-  @Option(help: "Agent family: dqn, rainbow-lite or pqn (a folder of per-game presets in Agents/).")
+  @Option(help: "Agent family: dqn, rainbow-lite or pqn (pqn, rainbow-lite: folders of per-game presets in Agents/).")
   var agent: String = AgentPreset.defaultFamily
 
-  @Option(help: "Seeds, comma-separated (default 1,2,3).")
+  @Option(help: "Seeds, comma-separated.")
   var seeds: String = "1,2,3"
 
   @Option(help: "Environment steps per run (default: the family's preset for the first game).")
@@ -72,13 +72,13 @@ struct BenchmarkCommand: ParsableCommand {
           help: "Override a preset key of every new run, as key=value (repeatable).")
   var overrides: [String] = []
 
-  @Option(help: "Threads for the matrix products of each run (default 1).")
+  @Option(help: "Threads for the matrix products of each run.")
   var threads: Int = 1
 
-  @Option(help: "Episodes of each run's final evaluation (default 100).")
+  @Option(help: "Episodes of each run's final evaluation.")
   var evalEpisodes: Int = 100
 
-  @Option(help: "Seconds between progress reports (default 30).")
+  @Option(help: "Seconds between progress reports.")
   var progressInterval: Double = 30
 
   @Option(help: "The references file (default Agents/benchmark/references.yaml).")
