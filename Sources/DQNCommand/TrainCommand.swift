@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       rainbow-lite and --agent pqn read Agents/rainbow-lite/<env>.yaml and
       Agents/pqn/<env>.yaml. A preset with `algorithm: pqn` trains with parallel
       Q-learning (environments × rolloutSteps steps per batch, λ-returns, no replay,
-      no target network); its --resume restarts the episodes that were running.
+      no target network); --resume continues it exactly too.
 
       Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
         pip install tensorboard && tensorboard --logdir Agents/runs

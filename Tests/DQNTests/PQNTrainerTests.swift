@@ -68,6 +68,39 @@ import Testing
     #expect(rows == pqn.state.metricsRows && rows == pqn.state.episode)
   }
 
+  /// Interrupted at a checkpoint and resumed, a run equals the uninterrupted one: every
+  /// `metrics.csv` and `eval.csv` row (but wall time) and the final weights.
+  @Test func resumedRunMatchesAnUninterruptedOneBitForBit() throws {
+    BLAS.setThreadCount(1)
+    let directory = try TrainerTests.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // Breakout (4 stacked frames): 8 games' episodes are running at the checkpoint and replayed.
+    let preset = try Self.preset("breakout", [
+      "environments=8", "rolloutSteps=16", "minibatches=4", "checkpointInterval=512", "evalInterval=512", "evalEpisodes=1",
+      "epsilonDecaySteps=2000",
+    ])
+    let definition = try TrainerTests.definition("breakout")
+    let straight = try PQNTrainer(newRunAt: directory.appendingPathComponent("a"), preset: preset, environment: definition, seed: 5)
+    _ = try straight.train(toStep: 3072)
+    let interrupted = try PQNTrainer(newRunAt: directory.appendingPathComponent("b"), preset: preset, environment: definition, seed: 5)
+    var calls = 0
+    #expect(try interrupted.train(toStep: 3072, shouldStop: {
+      calls += 1
+      return calls > 3  // after three rollouts (384 steps): the checkpoint holds running episodes
+    }) == .interrupted)
+    #expect(interrupted.state.step == 384)
+    let resumed = try PQNTrainer(resuming: directory.appendingPathComponent("b"))
+    #expect(try resumed.train(toStep: 3072) == .finished)
+    #expect(try TrainerTests.reproducibleMetrics(resumed.folder) == (try TrainerTests.reproducibleMetrics(straight.folder)))
+    #expect(resumed.state.episode > 0)
+    let evaluations = { (folder: RunFolder) throws -> [String] in
+      try String(contentsOf: folder.evalFile, encoding: .utf8).split(separator: "\n")
+        .map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+    }
+    #expect(try evaluations(resumed.folder) == (try evaluations(straight.folder)))
+    #expect(resumed.network.namedTensors == straight.network.namedTensors)
+  }
+
   /// A damaged newest generation is skipped with a note; the one before is used.
   @Test func aDamagedCheckpointFallsBackToThePreviousOne() throws {
     let directory = try TrainerTests.scratch()

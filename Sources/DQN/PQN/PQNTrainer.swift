@@ -15,10 +15,9 @@ import NeuralNetwork
 ///
 /// The run folder is an ordinary one (`agent.yaml`, `metrics.csv`, `eval.csv`, weights, events,
 /// checkpoints), so `dqn eval`, `dqn watch`, `dqn plot` and `dqn benchmark` read it as any run.
-/// Checkpoints fall between rollouts. `--resume` continues the network, the optimizer, the
-/// counters, the logs and the generator exactly, but restarts the environments' episodes (from
-/// seeds of the resume point): episodes running at the checkpoint are not logged, so a resumed
-/// run is not bit-identical to an uninterrupted one (a DQN run is).
+/// Checkpoints fall between rollouts and hold the network, the optimizer, the counters, the
+/// generator and each environment's episode (its index and actions, replayed on `--resume`), so
+/// a resumed run continues bit for bit as an uninterrupted one (single-threaded products).
 public final class PQNTrainer {
   public let folder: RunFolder
   public let preset: AgentPreset
@@ -42,7 +41,8 @@ public final class PQNTrainer {
   private let sessionStart = ContinuousClock.now
   private var sessionStartStep: Int
   private var lastCheckpointStep: Int?
-  private var lastMeanMaxQ: Double?
+  /// Each environment's actions in its current episode (for checkpoints).
+  private var episodeActions: [[Int]]
 
   // The rollout, time-major ([t · E + e]).
   private var observations: [Float]
@@ -105,11 +105,27 @@ public final class PQNTrainer {
     state = restored.scalars.loop
     counters = restored.scalars.pqn
     rng = SplitMix64(seed: counters.generator)
+    guard counters.episodeIndices.count == preset.environments, counters.episodeActions.count == preset.environments else {
+      throw .corruptRun(file: checkpoint.base.generationsFolder.path, detail: "state.json does not hold \(preset.environments) environments' episodes")
+    }
     try checkpoint.base.publish(onlineNetwork: network, step: state.step, description: description)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
     try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
-    startEpisodes()
+    episodeActions = counters.episodeActions
+    var stacks = self.stacks
+    var started = [Bool](repeating: false, count: preset.environments)
+    environments.restore(
+      seed: counters.environmentSeed, episodeIndices: counters.episodeIndices, actions: counters.episodeActions
+    ) { index, frame in
+      if started[index] {
+        stacks[index].push(frame)
+      } else {
+        stacks[index].reset(with: frame)
+        started[index] = true
+      }
+    }
+    self.stacks = stacks
   }
 
   private init(
@@ -145,6 +161,7 @@ public final class PQNTrainer {
     optimizer = DQNAgentBuilder.optimizer(preset: preset)
     exploration = DQNAgentBuilder.exploration(preset: preset)
     stacks = [ObservationStack](repeating: ObservationStack(frameShape: frame, depth: depth), count: preset.environments)
+    episodeActions = [[Int]](repeating: [], count: preset.environments)
     let transitions = preset.environments * preset.rolloutSteps
     observations = [Float](repeating: 0, count: transitions * observationSize)
     actions = [Int](repeating: 0, count: transitions)
@@ -229,6 +246,8 @@ public final class PQNTrainer {
     loop.events = try log.flush()
     var saved = counters
     saved.generator = rng.state
+    saved.episodeIndices = environments.episodeIndices
+    saved.episodeActions = episodeActions
     try checkpoint.save(
       network: network.namedTensors, optimizer: optimizer.state, loop: loop, counters: saved,
       description: description)
@@ -238,9 +257,13 @@ public final class PQNTrainer {
   // MARK: - Rollout and learning
 
   private func startEpisodes() {
-    let seed = state.seed &* 0x94D0_49BB_1331_11EB &+ UInt64(counters.batches) &* 0x9E37_79B9_7F4A_7C15 &+ 11
+    let seed = state.seed &* 0x94D0_49BB_1331_11EB &+ 11
+    counters.environmentSeed = seed
     let frames = environments.reset(seed: seed)
-    for e in frames.indices { stacks[e].reset(with: frames[e]) }
+    for e in frames.indices {
+      stacks[e].reset(with: frames[e])
+      episodeActions[e].removeAll(keepingCapacity: true)
+    }
   }
 
   /// Copies every environment's stacked observation into `actingBatch`.
@@ -278,6 +301,7 @@ public final class PQNTrainer {
           maxSum += Double(values[row + best])
           stepActions[e] = EpsilonGreedy.action(epsilon: epsilon, actionCount: actionCount, using: &rng) { best }
           actions[t * count + e] = stepActions[e]
+          episodeActions[e].append(stepActions[e])
         }
       }
       let result = environments.step(stepActions)
@@ -289,12 +313,13 @@ public final class PQNTrainer {
         if let record = result.episodes[e] { try finishEpisode(record, epsilon: epsilon, observer: observer) }
         if let reset = result.resetFrames[e] {
           stacks[e].reset(with: reset)
+          episodeActions[e].removeAll(keepingCapacity: true)
         } else {
           stacks[e].push(step.frame)
         }
       }
     }
-    lastMeanMaxQ = maxSum / Double(count * preset.rolloutSteps)
+    counters.lastMeanMaxQ = maxSum / Double(count * preset.rolloutSteps)
   }
 
   private func learn() throws(TrainingError) {
@@ -364,7 +389,7 @@ public final class PQNTrainer {
     state.episode += 1
     let row = EpisodeRow(
       step: state.step, episode: state.episode, episodeReturn: record.totalReward, length: record.length,
-      epsilon: epsilon, meanLoss: counters.lastLoss.map(Double.init), meanMaxQ: lastMeanMaxQ, wallTime: wallTime)
+      epsilon: epsilon, meanLoss: counters.lastLoss.map(Double.init), meanMaxQ: counters.lastMeanMaxQ, wallTime: wallTime)
     state.recentReturns.append(record.totalReward)
     if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
     let session = (ContinuousClock.now - sessionStart).totalSeconds
