@@ -113,7 +113,9 @@ public struct BenchmarkPlot {
         renderer.line(from: Point(x: x, y: y + 1), to: Point(x: min(x + 7, Double(area.maxX)), y: y + 1), dashColor)
         x += 12
       }
-      renderer.text("\(name): \(AxisScale(minimum: 0, maximum: 1).label(value))", x: area.x + 6, y: Int(y) - 15, font: font, dashColor)
+      // Above the line, or below it when the line runs along the top of the panel.
+      let labelY = Int(y) - 15 >= area.y + 2 ? Int(y) - 15 : Int(y) + 4
+      renderer.text("\(name): \(SummaryNumber.text(value))", x: area.x + 6, y: labelY, font: font, dashColor)
     }
     renderer.clip(to: nil)
     let mean = game.mean.map { String(format: "%.1f", $0) } ?? "–"
@@ -125,5 +127,14 @@ public struct BenchmarkPlot {
   /// Renders and writes a PNG.
   public func write(to url: URL) throws(ViewerError) {
     try PNGFile.write(try render(), to: url)
+  }
+}
+
+/// A reference value as the tables print it (at most two decimals, no trailing zeros).
+enum SummaryNumber {
+  static func text(_ value: Double) -> String {
+    var text = String(format: "%.2f", value)
+    while text.contains(".") && (text.hasSuffix("0") || text.hasSuffix(".")) { text.removeLast() }
+    return text
   }
 }
