@@ -21,6 +21,7 @@ struct DQNTool: ParsableCommand {
       TraceCommand.self,
       SupervisedCommand.self,
       BenchCommand.self,
+      BenchmarkCommand.self,
     ]
   )
 

@@ -8,12 +8,18 @@ import GridGames
 struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a DQN agent from pixels (or continue a run with --resume).",
+    abstract: "Train a DQN or PQN agent from pixels (or continue a run with --resume).",
     discussion: """
       A new run reads Agents/NAME.yaml for --env NAME (or --agent FILE) and writes the run folder
       (agent.yaml, weights.safetensors, best.safetensors, metrics.csv, eval.csv, a TensorBoard event
       file and the state for --resume). Ctrl-C saves a checkpoint and exits; `dqn train --resume DIR
       --steps N` continues to N total steps exactly as an uninterrupted run would.
+
+      Agent families: --agent dqn (the default) reads Agents/<env>.yaml; --agent
+      rainbow-lite and --agent pqn read Agents/rainbow-lite/<env>.yaml and
+      Agents/pqn/<env>.yaml. A preset with `algorithm: pqn` trains with parallel
+      Q-learning (environments × rolloutSteps steps per batch, λ-returns, no replay,
+      no target network); --resume continues it exactly too.
 
       Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
         pip install tensorboard && tensorboard --logdir Agents/runs
@@ -34,7 +40,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   @Option(help: "Environment: a name in Environments/ (catch, maze, snake, breakout, …) or a path to a .yaml file.")
   var env: String?
 
-  @Option(help: "Agent preset: a name in Agents/ or a path to a .yaml file (default: Agents/<env>.yaml).")
+  @Option(help: "Agent preset: a family (dqn: Agents/<env>.yaml; rainbow-lite, pqn: Agents/<family>/<env>.yaml), a name in Agents/ or a path to a .yaml file (default: dqn).")
   var agent: String?
 
   @Option(help: "Total environment steps of the run (default: the preset's `steps`).")
@@ -77,30 +83,42 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   func run() throws {
     // Before anything is written: Ctrl-C (or SIGTERM) from here on ends with a checkpoint.
     cshims_install_interrupt_handler()
-    let trainer: Trainer
+    let trainer: any TrainingRun
     let totalSteps: Int
     if let resume {
-      trainer = try Trainer(resuming: URL(fileURLWithPath: resume))
+      trainer = try TrainingRuns.resume(URL(fileURLWithPath: resume))
       totalSteps = steps ?? trainer.preset.steps
       if totalSteps <= trainer.state.step {
         throw TrainingError.nothingToDo(stepsDone: trainer.state.step, requested: totalSteps)
       }
       if !quiet {
-        let frozen = trainer.transfer.map(\.frozen).flatMap { $0.isEmpty ? nil : $0 }
+        let frozen = (trainer as? Trainer)?.transfer.map(\.frozen).flatMap { $0.isEmpty ? nil : $0 }
         print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)" + (frozen.map { " (frozen: \($0.joined(separator: ", ")))" } ?? ""))
       }
     } else {
       let definition = try environments.resolve(env ?? "")
-      var preset = try AgentPreset.resolve(agent ?? definition.name, searchDirectory: AgentPreset.defaultAgentsDirectory())
+      var preset = try AgentPreset.resolve(
+        agent ?? AgentPreset.defaultFamily, environment: definition.name,
+        searchDirectory: AgentPreset.defaultAgentsDirectory())
       try preset.apply(overrides: overrides)
       totalSteps = steps ?? preset.steps
       let folder = out.map { URL(fileURLWithPath: $0) } ?? Self.defaultRunFolder(name: definition.name)
-      trainer = try Trainer(
-        newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
-        transfer: transferOptions.transfer)
-      if let report = trainer.transferReport { print(report.table) }
+      if preset.algorithm == .pqn {
+        if !transferOptions.isEmpty {
+          throw ValidationError("--init-from, --init-layers and --freeze are for DQN runs; this preset has algorithm: pqn")
+        }
+        trainer = try PQNTrainer(
+          newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard)
+      } else {
+        let dqn = try Trainer(
+          newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
+          transfer: transferOptions.transfer)
+        if let report = dqn.transferReport { print(report.table) }
+        trainer = dqn
+      }
       if !quiet {
-        print("training \(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
+        let algorithm = preset.algorithm == .pqn ? "pqn, \(preset.environments) environments, " : ""
+        print("training \(algorithm)\(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }
     }
     for note in trainer.notes { print("note: \(note)") }

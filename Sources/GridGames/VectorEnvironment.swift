@@ -21,8 +21,10 @@ public struct VectorStep: Sendable {
 /// uses `seed + i + k · count`, so no two episodes share a seed.
 public struct VectorEnvironment<Base: Environment> {
   public private(set) var environments: [Base]
-  private var baseSeed: UInt64 = 0
-  private var episodeIndices: [UInt64]
+  /// The seed of the last `reset(seed:)`.
+  public private(set) var baseSeed: UInt64 = 0
+  /// How many episodes each environment has finished since the last reset.
+  public private(set) var episodeIndices: [UInt64]
   private var returns: [Double]
   private var lengths: [Int]
   private var startTimes: [ContinuousClock.Instant]
@@ -54,6 +56,34 @@ public struct VectorEnvironment<Base: Environment> {
       lengths[index] = 0
       startTimes[index] = .now
       return environments[index].reset(seed: self.seed(environment: index, episode: 0))
+    }
+  }
+
+  /// Rebuilds the environments as they were: environment `i` in its episode `episodeIndices[i]`
+  /// after `actions[i]` (games draw only from their seeded generator, so replaying the actions
+  /// from the episode's seed rebuilds it). `onFrame(i, frame)` receives each environment's
+  /// frames in order, from the episode's first.
+  ///
+  /// - Precondition: one episode index and one action list per environment, and no list ends
+  ///   an episode.
+  public mutating func restore(
+    seed: UInt64, episodeIndices indices: [UInt64], actions: [[Int]], onFrame: (Int, Frame) -> Void
+  ) {
+    precondition(indices.count == count && actions.count == count, "VectorEnvironment.restore needs \(count) episodes")
+    baseSeed = seed
+    for index in 0..<count {
+      episodeIndices[index] = indices[index]
+      returns[index] = 0
+      lengths[index] = 0
+      startTimes[index] = .now
+      onFrame(index, environments[index].reset(seed: self.seed(environment: index, episode: indices[index])))
+      for action in actions[index] {
+        let step = environments[index].step(action)
+        precondition(!step.isEpisodeOver, "VectorEnvironment.restore: the actions of environment \(index) end its episode")
+        returns[index] += Double(step.reward)
+        lengths[index] += 1
+        onFrame(index, step.frame)
+      }
     }
   }
 

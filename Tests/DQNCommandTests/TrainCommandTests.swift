@@ -69,3 +69,22 @@ import Testing
     }
   }
 }
+
+/// `dqn train --agent pqn`: a PQN run folder that `dqn eval` reads, and `--resume` that continues it.
+@Suite struct PQNTrainCommandTests {
+  @Test func trainsEvaluatesAndResumesAPQNRun() throws {
+    let directory = try temporaryDirectory("dqn-pqn")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = directory.appendingPathComponent("catch").path
+    let train = try runDQN(["train", "--env", "catch", "--agent", "pqn", "--steps", "2048", "--out", run, "--set", "checkpointInterval=1024"])
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.stdout.contains("training pqn, 32 environments, minatar-layernorm on catch"))
+    let eval = try runDQN(["eval", "--agent", run, "--episodes", "5"])
+    #expect(eval.status == 0 && eval.stdout.contains("episodes: 5"), "\(eval.stderr)")
+    let resume = try runDQN(["train", "--resume", run, "--steps", "3072"])
+    #expect(resume.status == 0, "\(resume.stderr)")
+    #expect(resume.stdout.contains("resuming \(run) at step 2048 of 3072") && resume.stdout.contains("finished 3072 steps"))
+    let freeze = try runDQN(["train", "--env", "catch", "--agent", "pqn", "--out", run + "-2", "--freeze", "torso"])
+    #expect(freeze.status != 0 && freeze.stderr.contains("are for DQN runs"))
+  }
+}

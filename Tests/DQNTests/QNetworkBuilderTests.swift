@@ -6,6 +6,7 @@ import Testing
   @Test(arguments: [
     (NetworkKind.small, false, [1, 10, 5]), (.small, true, [1, 10, 5]), (.minatar, false, [4, 10, 10]),
     (.minatar, true, [4, 10, 10]), (.nature, false, [4, 84, 84]),
+    (.minatarLayerNorm, false, [4, 10, 10]), (.minatarLayerNorm, true, [4, 10, 10]),
   ])
   func buildsNetworksWithTheRightOutputs(kind: NetworkKind, dueling: Bool, inputShape: [Int]) throws {
     let network = try QNetworkBuilder.make(kind, dueling: dueling, inputShape: inputShape, actionCount: 6, seed: 1)

@@ -5,7 +5,8 @@ import Testing
 /// Every layer's backward against central differences, for the input and every parameter.
 enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
   case dense, conv, convStridePadding, convReLU, maxPool, maxPoolPadded, avgPool, avgPoolPadded
-  case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, flatten, sequential, sequentialConvReLU
+  case relu, leakyReLU, sigmoid, tanh, batchNormDense, batchNormConv, layerNormDense, layerNormConv, flatten, sequential
+  case sequentialConvReLU
   /// Large enough for every product to go through CKernels' own kernels with the fast paths.
   case denseLarge, convLarge
 
@@ -13,9 +14,10 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
 
   var inputShape: [Int] {
     switch self {
-    case .dense, .relu, .leakyReLU, .sigmoid, .tanh, .batchNormDense: return [4, 5]
+    case .dense, .relu, .leakyReLU, .sigmoid, .tanh, .batchNormDense, .layerNormDense: return [4, 5]
     case .conv, .convStridePadding, .convReLU, .sequential, .sequentialConvReLU: return [2, 3, 6, 5]
     case .maxPool, .maxPoolPadded, .avgPool, .avgPoolPadded, .batchNormConv, .flatten: return [2, 2, 4, 6]
+    case .layerNormConv: return [2, 3, 4, 5]
     case .denseLarge: return [16, 64]
     case .convLarge: return [2, 8, 10, 10]
     }
@@ -44,6 +46,16 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
       layer.shift.value = Tensor(shape: [5], scalars: [0.1, -0.2, 0.3, 0, 1])
       return layer
     case .batchNormConv: return BatchNorm(features: 2, name: "bn")
+    case .layerNormDense:
+      let layer = LayerNorm(features: 5, name: "ln")
+      layer.scale.value = Tensor(shape: [5], scalars: [0.5, 1.5, -1, 2, 0.8])
+      layer.shift.value = Tensor(shape: [5], scalars: [0.1, -0.2, 0.3, 0, 1])
+      return layer
+    case .layerNormConv:
+      let layer = LayerNorm(features: 3, name: "ln")
+      layer.scale.value = Tensor(shape: [3], scalars: [0.7, -1.2, 1.9])
+      layer.shift.value = Tensor(shape: [3], scalars: [0.2, 0, -0.4])
+      return layer
     case .flatten: return Flatten()
     case .sequential:
       return Sequential([

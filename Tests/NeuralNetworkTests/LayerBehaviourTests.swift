@@ -127,6 +127,26 @@ import Testing
     #expect(abs(inference[flat: 0]) < 1e-5 && abs(inference[flat: 1]) < 1e-5)
   }
 
+  /// Known answers: each sample (each position of an image) normalised over its features, the
+  /// same in training and inference.
+  @Test func layerNormNormalisesEachSampleOverItsFeatures() {
+    let layer = LayerNorm(features: 4, name: "ln", epsilon: 0)
+    layer.scale.value = Tensor(shape: [4], scalars: [1, 2, 1, 1])
+    layer.shift.value = Tensor(shape: [4], scalars: [0, 0, 0, 10])
+    // Sample 0: 1, 2, 3, 4 (mean 2.5, variance 1.25); sample 1: all 7 but one 11 (mean 8, variance 3).
+    let input = Tensor(shape: [2, 4], scalars: [1, 2, 3, 4, 7, 7, 11, 7])
+    let output = layer.forward(input, training: true)
+    let s0 = 1 / Float(1.25).squareRoot(), s1 = 1 / Float(3).squareRoot()
+    let expected: [Float] = [-1.5 * s0, 2 * -0.5 * s0, 0.5 * s0, 10 + 1.5 * s0, -s1, 2 * -s1, 3 * s1, 10 - s1]
+    for i in 0..<8 { #expect(abs(output[flat: i] - expected[i]) < 1e-5, "element \(i)") }
+    #expect(layer(input) == output)
+    // [N, C, H, W]: the channels at each position, not the whole image.
+    let image = LayerNorm(features: 2, name: "ln2", epsilon: 0)
+    let planes = Tensor(shape: [1, 2, 1, 2], scalars: [1, 2, 3, 6])  // position 0: 1, 3; position 1: 2, 6
+    let normalised = image(planes)
+    #expect(normalised.scalars == [-1, -1, 1, 1])
+  }
+
   @Test func backwardWithoutForwardIsAProgrammerError() async {
     await #expect(processExitsWith: .failure) {
       var rng = SplitMix64(seed: 1)

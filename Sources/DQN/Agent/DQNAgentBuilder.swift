@@ -19,10 +19,16 @@ public enum DQNAgentBuilder {
     let generators = generators(seed: seed)
     return DQNAgent(
       onlineNetwork: try network(), targetNetwork: try network(),
-      optimizer: preset.optimizer.make(learningRate: preset.learningRate),
+      optimizer: optimizer(preset: preset),
       replay: replay(preset: preset, frameShape: frameShape, stackDepth: stackDepth),
       exploration: exploration(preset: preset), settings: settings(preset: preset),
       explorationGenerator: generators.exploration, samplingGenerator: generators.sampling)
+  }
+
+  /// The preset's optimizer with its learning rate (and `adamEpsilon` for Adam).
+  public static func optimizer(preset: AgentPreset) -> any Optimizer {
+    if preset.optimizer == .adam { return Adam(learningRate: preset.learningRate, epsilon: preset.adamEpsilon) }
+    return preset.optimizer.make(learningRate: preset.learningRate)
   }
 
   /// An empty replay buffer: a ring of `bufferSize` frames and a uniform or prioritized sampler.

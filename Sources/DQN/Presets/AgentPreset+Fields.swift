@@ -6,10 +6,12 @@ extension AgentPreset {
     let big = Int.max
     let huge = Float.greatestFiniteMagnitude
     return [
+      .choice("algorithm", \.algorithm),
       .choice("network", \.network),
       .flag("dueling", \.dueling),
       .choice("optimizer", \.optimizer),
       .real("learningRate", \.learningRate, 0...huge, excludingLower: true),
+      .real("adamEpsilon", \.adamEpsilon, 0...huge, excludingLower: true),
       .choice("loss", \.loss),
       .real("maxGradientNorm", \.maxGradientNorm, 0...huge),
       .integer("targetUpdatePeriod", \.targetUpdatePeriod, 1...big),
@@ -32,6 +34,12 @@ extension AgentPreset {
       .integer("learningStarts", \.learningStarts, 0...big),
       .integer("trainFrequency", \.trainFrequency, 1...big),
       .integer("gradientSteps", \.gradientSteps, 1...big),
+      .integer("environments", \.environments, 1...4096),
+      .integer("rolloutSteps", \.rolloutSteps, 1...big),
+      .real("lambda", \.lambda, 0...1),
+      .integer("epochs", \.epochs, 1...big),
+      .integer("minibatches", \.minibatches, 1...big),
+      .integer("learningRateDecaySteps", \.learningRateDecaySteps, 0...big),
       .integer("steps", \.steps, 1...big),
       .integer("evalInterval", \.evalInterval, 0...big),
       .integer("evalEpisodes", \.evalEpisodes, 1...big),

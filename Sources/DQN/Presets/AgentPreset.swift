@@ -6,6 +6,9 @@ import NeuralNetwork
 /// steps (or learner updates where a name says so), never fractions of a planned run, so a run
 /// extended with `--resume` follows the same schedule as one planned longer from the start.
 public struct AgentPreset: Sendable, Equatable {
+  /// `dqn` (replay and a target network) or `pqn` (parallel environments, λ-returns).
+  public var algorithm: AlgorithmKind = .dqn
+
   // MARK: Network
   /// The Q-network's body: `small` (dense 64 → 64, for tiny boards), `minatar` or `nature`.
   public var network: NetworkKind = .small
@@ -15,6 +18,8 @@ public struct AgentPreset: Sendable, Equatable {
   // MARK: Optimisation
   public var optimizer: OptimizerKind = .adam
   public var learningRate: Float = 1e-3
+  /// Adam's ε (Dopamine's MinAtar Rainbow uses 3.125e-4); other optimizers ignore it.
+  public var adamEpsilon: Float = 1e-8
   /// The loss on TD errors: Huber (`huber`) or half the squared error (`squared`).
   public var loss: LossKind = .huber
   /// Global gradient-norm limit; 0 turns clipping off.
@@ -56,6 +61,19 @@ public struct AgentPreset: Sendable, Equatable {
   public var trainFrequency = 1
   /// Updates per learning phase.
   public var gradientSteps = 1
+
+  // MARK: PQN (algorithm: pqn; the DQN replay and target keys are unused there)
+  /// Environments stepped together, each with one batched forward of the Q-network.
+  public var environments = 128
+  /// Steps of every environment per batch (a batch is `environments × rolloutSteps` transitions).
+  public var rolloutSteps = 32
+  /// λ of the λ-returns the batch is trained on.
+  public var lambda: Float = 0.65
+  /// Passes over each batch, each in `minibatches` shuffled minibatches.
+  public var epochs = 2
+  public var minibatches = 32
+  /// Environment steps over which the learning rate falls linearly to 0 (0 keeps it constant).
+  public var learningRateDecaySteps = 0
 
   // MARK: Run length, evaluation and checkpoints
   /// The run's length in environment steps when `dqn train` gets no `--steps`.

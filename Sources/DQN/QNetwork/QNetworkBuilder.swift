@@ -27,6 +27,23 @@ public enum QNetworkBuilder {
       if !dueling {
         layers += [Dense(inputSize: 64, outputSize: 64, name: "fc2", using: &rng), Activation.relu]
       }
+    case .minatarLayerNorm:
+      guard height >= 3 && width >= 3 else {
+        throw NetworkShapeError(network: kind, inputShape: inputShape, needs: "at least 3×3 frames")
+      }
+      layers = [
+        Conv2D(inputChannels: channels, filters: 16, kernelSize: 3, name: "conv1", using: &rng),
+        LayerNorm(features: 16, name: "norm1"), Activation.relu, Flatten(),
+      ]
+      features = 16 * (height - 2) * (width - 2)
+      hidden = 128
+      if !dueling {
+        layers += [
+          Dense(inputSize: features, outputSize: 128, name: "fc1", using: &rng), LayerNorm(features: 128, name: "norm2"),
+          Activation.relu,
+        ]
+        features = 128
+      }
     case .minatar:
       guard height >= 3 && width >= 3 else {
         throw NetworkShapeError(network: kind, inputShape: inputShape, needs: "at least 3×3 frames")

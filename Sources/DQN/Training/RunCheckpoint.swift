@@ -215,7 +215,7 @@ public struct RunCheckpoint: Sendable {
   }
 
   /// Removes all generations but the newest `keptGenerations`.
-  private func removeOldGenerations() throws(TrainingError) {
+  func removeOldGenerations() throws(TrainingError) {
     for old in generations.dropFirst(Self.keptGenerations) {
       try fileOperation(on: old) { try FileManager.default.removeItem(at: old) }
     }
@@ -226,7 +226,7 @@ public struct RunCheckpoint: Sendable {
 
   /// Removes what an interrupted save leaves: unfinished generations and temporary files.
   /// Returns a note for each.
-  private func removeLeftovers() -> [String] {
+  func removeLeftovers() -> [String] {
     var notes: [String] = []
     let stale = hiddenEntries(of: generationsFolder).filter {
       $0.lastPathComponent.hasPrefix(".partial-") || $0.lastPathComponent.hasPrefix(".replaced-")
@@ -245,7 +245,7 @@ public struct RunCheckpoint: Sendable {
     return names.filter { $0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0) }
   }
 
-  private func fileOperation(on url: URL, _ body: () throws -> Void) throws(TrainingError) {
+  func fileOperation(on url: URL, _ body: () throws -> Void) throws(TrainingError) {
     do {
       try FaultInjection.operation(on: url.path)
       try body()
@@ -256,7 +256,7 @@ public struct RunCheckpoint: Sendable {
     }
   }
 
-  private static func synchronizeFolder(_ url: URL) {
+  static func synchronizeFolder(_ url: URL) {
     let descriptor = open(url.path, O_RDONLY | O_DIRECTORY)
     guard descriptor >= 0 else { return }
     _ = fsync(descriptor)
@@ -265,7 +265,7 @@ public struct RunCheckpoint: Sendable {
 
   // MARK: - Files
 
-  private static func writeJSON(_ value: some Encodable, to url: URL) throws(TrainingError) {
+  static func writeJSON(_ value: some Encodable, to url: URL) throws(TrainingError) {
     do {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -288,7 +288,7 @@ public struct RunCheckpoint: Sendable {
     }
   }
 
-  private static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws(TrainingError) {
+  static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws(TrainingError) {
     do {
       try SafeTensors.write(tensors, metadata: metadata, to: url)
     } catch let error as CheckpointError {
@@ -300,7 +300,7 @@ public struct RunCheckpoint: Sendable {
     }
   }
 
-  private static func read(_ url: URL) throws(TrainingError) -> [String: Tensor] {
+  static func read(_ url: URL) throws(TrainingError) -> [String: Tensor] {
     do {
       return try SafeTensors.read(url).tensors
     } catch let error as CheckpointError {
