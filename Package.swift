@@ -22,6 +22,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CSDL2Extras", providers: [.apt(["libsdl2-ttf-dev", "libsdl2-image-dev"])]),
     .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
     .target(name: "CShims"),
     .target(name: "FileIO"),
     .target(name: "TensorBoard", dependencies: ["FileIO", "CZlib"]),
@@ -38,6 +39,7 @@ let package = Package(
       name: "DQN",
       dependencies: ["NeuralNetwork", "GridGames", "FileIO", "TensorBoard", "Yams"]
     ),
+    .target(name: "DQNMPI", dependencies: ["DQN", "CMPI", "GridGames"]),
     .target(
       name: "Viewer",
       dependencies: ["CSDL2", "CSDL2Extras", "CGIF", "GridGames", "DQN", "NeuralNetwork", "FileIO"]
@@ -45,7 +47,7 @@ let package = Package(
     .executableTarget(
       name: "DQNCommand",
       dependencies: [
-        "NeuralNetwork", "GridGames", "DQN", "Viewer", "CShims", "FileIO",
+        "NeuralNetwork", "GridGames", "DQN", "DQNMPI", "Viewer", "CShims", "FileIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -14,6 +14,10 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
       learning starts 1000, target copy every 1000 steps, Adam 1e-4) once with one update every 4
       steps and once with one update per step (MinAtar's recipe). Compare with
       `python scripts/reference/torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
+
+      --envs 1 4 16 64 times each number of environment copies stepped together (one batched
+      forward pass for their actions, as `dqn train --envs N`); --no-update times acting alone
+      (learning never starts), so the figures show what batching the forward pass gains.
       """)
 
   @Option(help: "Environment: a name in Environments/ or a path to a .yaml file (default breakout).")
@@ -21,6 +25,12 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
 
   @Option(help: "Environment steps per timed run (default 20000).")
   var steps = 20_000
+
+  @Option(parsing: .upToNextOption, help: ArgumentHelp("Environment copies to time, one run each (default 1).", valueName: "N"))
+  var envs: [Int] = [1]
+
+  @Flag(help: "Time acting alone: learning never starts (one run per --envs value).")
+  var noUpdate = false
 
   @Option(help: "Seed (default 0).")
   var seed: UInt64 = 0
@@ -36,16 +46,20 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
 
   func validate() throws {
     guard steps > 1_000 else { throw ValidationError("--steps must be above the 1000 learning-start steps, got \(steps)") }
+    guard envs.allSatisfy({ (1...4096).contains($0) }) else { throw ValidationError("--envs values must be between 1 and 4096, got \(envs)") }
     guard replayFrames >= 0 else { throw ValidationError("--replay-frames must be ≥ 0, got \(replayFrames)") }
   }
 
   func run() throws {
     let definition = try environments.resolve(env)
     if !output.json { print("OpenBLAS \(BLAS.configuration), \(ComputeThreads.count) thread(s); \(steps) steps on \(definition.name)") }
-    for frequency in [4, 1] {
-      let preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
-      let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed)
-      print(output.json ? try figure.json() : figure.line)
+    for copies in envs {
+      for frequency in noUpdate ? [4] : [4, 1] {
+        var preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
+        if noUpdate { preset.learningStarts = steps + copies }
+        let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed, envs: copies)
+        print(output.json ? try figure.json() : figure.line)
+      }
     }
     if replayFrames > 0 {
       let shape = FrameShape(height: 84, width: 84, channels: 1)

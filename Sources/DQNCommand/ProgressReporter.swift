@@ -42,6 +42,10 @@ struct ProgressReporter {
       String(format: "ε %.3f", progress.epsilon),
       "loss " + (progress.loss.map { String(format: "%.4f", $0) } ?? "-"),
     ]
+    if !progress.actorStepsPerSecond.isEmpty {
+      parts.append("actors " + progress.actorStepsPerSecond.map { String(format: "%.0f", $0) }.joined(separator: "/") + " steps/s")
+    }
+    if let updates = progress.learnerUpdatesPerSecond { parts.append(String(format: "learner %.1f updates/s", updates)) }
     if let remaining = progress.secondsRemaining { parts.append("ETA \(formatDuration(remaining))") }
     return parts.joined(separator: "  ")
   }

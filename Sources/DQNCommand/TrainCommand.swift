@@ -1,6 +1,7 @@
 import ArgumentParser
 import CShims
 import DQN
+import DQNMPI
 import Foundation
 import GridGames
 
@@ -59,6 +60,23 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   @Option(help: "Continue the run in this folder (with --steps N for the new total).")
   var resume: String?
 
+  @Option(help: ArgumentHelp(
+    "Environment copies stepped together (default 1): one batched forward pass chooses their actions, each copy keeps its own replay stream, and the preset's update schedule still counts environment steps.",
+    valueName: "N"))
+  var envs: Int = 1
+
+  @Option(help: ArgumentHelp(
+    "Ape-X in one process: K actor threads (each with --envs copies and its own ε = 0.4^(1+7i/(K−1))) feed one learner thread that owns a prioritized replay (default 0: the single loop). The preset's replayRatio, weightSyncPeriod and fragmentLength apply; --resume continues close to, not bit for bit like, an uninterrupted run.",
+    valueName: "K"))
+  var actors: Int = 0
+
+  @Flag(help: ArgumentHelp(
+    "Ape-X over Open MPI: run under `mpirun -np P`; rank 0 is the learner and replay (and writes the run folder), every other rank runs --actors-per-rank actor threads. Every rank gets the same options."))
+  var distributed = false
+
+  @Option(help: ArgumentHelp("With --distributed: actor threads per actor rank (default 1).", valueName: "K"))
+  var actorsPerRank: Int = 1
+
   @OptionGroup var environments: EnvironmentDirectoryOption
 
   @OptionGroup var transferOptions: TransferOptions
@@ -78,9 +96,16 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       throw ValidationError("--resume continues a run as it was set up (its frozen layers stay frozen): it takes only --steps (not --env, --agent, --out, --set, --no-tensorboard, --init-from, --init-layers or --freeze)")
     }
     if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+    if envs < 1 || envs > 4096 { throw ValidationError("--envs must be between 1 and 4096, got \(envs)") }
+    if distributed && actors != 0 { throw ValidationError("--distributed takes --actors-per-rank K, not --actors (the actors are the ranks 1…P−1)") }
+    if actorsPerRank < 1 || actorsPerRank > 64 { throw ValidationError("--actors-per-rank must be between 1 and 64, got \(actorsPerRank)") }
+    if actors < 0 || actors > 256 { throw ValidationError("--actors must be between 0 and 256, got \(actors)") }
+    if resume != nil && actors != 0 && !distributed { throw ValidationError("--resume keeps the run's --actors (agent.yaml records it): leave --actors out") }
+    if resume != nil && envs != 1 { throw ValidationError("--resume keeps the run's --envs (agent.yaml records it): leave --envs out") }
   }
 
   func run() throws {
+    if distributed { return try runDistributed() }
     // Before anything is written: Ctrl-C (or SIGTERM) from here on ends with a checkpoint.
     cshims_install_interrupt_handler()
     let trainer: any TrainingRun
@@ -107,25 +132,33 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
         if !transferOptions.isEmpty {
           throw ValidationError("--init-from, --init-layers and --freeze are for DQN runs; this preset has algorithm: pqn")
         }
+        if envs != 1 || actors > 0 {
+          throw ValidationError("--envs and --actors are for DQN runs; a pqn preset sets its copies with `environments` (--set environments=N)")
+        }
         trainer = try PQNTrainer(
           newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard)
       } else {
         let dqn = try Trainer(
           newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
-          transfer: transferOptions.transfer)
+          transfer: transferOptions.transfer, envs: envs, actors: actors)
         if let report = dqn.transferReport { print(report.table) }
         trainer = dqn
       }
       if !quiet {
         let algorithm = preset.algorithm == .pqn ? "pqn, \(preset.environments) environments, " : ""
-        print("training \(algorithm)\(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
+        let copies = (actors > 0 ? " with \(actors) actor threads" : "") + (envs > 1 ? " with \(envs) environment copies" + (actors > 0 ? " each" : "") : "")
+        print("training \(algorithm)\(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name)\(copies) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }
     }
     for note in trainer.notes { print("note: \(note)") }
     var reporter = ProgressReporter(quiet: quiet)
-    let outcome = try trainer.train(
-      toStep: totalSteps, shouldStop: { cshims_interrupted() != 0 },
-      observer: { reporter.handle($0) })
+    let outcome: TrainingOutcome
+    if let dqn = trainer as? Trainer, dqn.actors > 0 {
+      outcome = try dqn.trainWithActors(
+        toStep: totalSteps, shouldStop: { cshims_interrupted() != 0 }, observer: { reporter.handle($0) })
+    } else {
+      outcome = try trainer.train(toStep: totalSteps, shouldStop: { cshims_interrupted() != 0 }, observer: { reporter.handle($0) })
+    }
     reporter.finish()
     let path = trainer.folder.url.path
     switch outcome {
@@ -135,6 +168,97 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
     if let best = trainer.state.bestEvalReturn { print(String(format: "best evaluation mean return: %.3f", best)) }
     print("evaluate: dqn eval --agent \(path)")
     print("watch:    dqn watch --agent \(path)")
+  }
+
+  /// `--distributed`: this process is one rank of an `mpirun` job.
+  private func runDistributed() throws {
+    guard MPI.isLaunchedByMPIRun else {
+      throw CommandError("--distributed runs under Open MPI: mpirun -np P dqn train --env NAME --distributed (P ≥ 2: rank 0 learns, the others act)")
+    }
+    try MPI.start()
+    let rank = MPI.rank
+    let ranks = MPI.size
+    guard ranks >= 2 else {
+      MPI.finish()
+      throw CommandError("--distributed needs at least 2 ranks (rank 0 learns, the others act), got mpirun -np \(ranks)")
+    }
+    let totalActors = (ranks - 1) * actorsPerRank
+    if rank != 0 {
+      do {
+        let preset: AgentPreset
+        let definition: EnvironmentDefinition
+        var copies = envs
+        if let resume {
+          let saved = try RunFolder(URL(fileURLWithPath: resume)).readDescription()
+          (preset, definition, copies) = (saved.preset, saved.environment, saved.envs)
+        } else {
+          definition = try environments.resolve(env ?? "")
+          var resolved = try AgentPreset.resolve(agent ?? definition.name, searchDirectory: AgentPreset.defaultAgentsDirectory())
+          try resolved.apply(overrides: overrides)
+          preset = resolved
+        }
+        try ActorRank.run(
+          rank: rank, ranks: ranks, perRank: actorsPerRank, envs: copies, preset: preset, definition: definition,
+          seed: seed &+ UInt64(rank) &* 0x2545_F491_4F6C_DD1D)
+      } catch {
+        FileHandle.standardError.write(Data("rank \(rank): \(error)\n".utf8))
+        MPI.abort(code: 1)
+      }
+      MPI.finish()
+      return
+    }
+    cshims_install_interrupt_handler()
+    let trainer: Trainer
+    let totalSteps: Int
+    do {
+      if let resume {
+        trainer = try Trainer(resuming: URL(fileURLWithPath: resume))
+        guard trainer.actors == totalActors else {
+          throw CommandError("\(resume) was trained with \(trainer.actors) actors; run it with mpirun -np P and --actors-per-rank K so that (P − 1)·K = \(trainer.actors)")
+        }
+        totalSteps = steps ?? trainer.preset.steps
+        if totalSteps <= trainer.state.step { throw TrainingError.nothingToDo(stepsDone: trainer.state.step, requested: totalSteps) }
+      } else {
+        let definition = try environments.resolve(env ?? "")
+        var preset = try AgentPreset.resolve(agent ?? definition.name, searchDirectory: AgentPreset.defaultAgentsDirectory())
+        try preset.apply(overrides: overrides)
+        totalSteps = steps ?? preset.steps
+        let folder = out.map { URL(fileURLWithPath: $0) } ?? Self.defaultRunFolder(name: definition.name)
+        trainer = try Trainer(
+          newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
+          transfer: transferOptions.transfer, envs: envs, actors: totalActors)
+        if !quiet {
+          print("training \(preset.network.rawValue) on \(definition.name) over MPI: learner on rank 0, \(totalActors) actors on \(ranks - 1) ranks, for \(totalSteps) steps, into \(folder.path)")
+        }
+      }
+    } catch {
+      FileHandle.standardError.write(Data("rank 0: \(error)\n".utf8))
+      MPI.abort(code: 1)
+    }
+    for note in trainer.notes { print("note: \(note)") }
+    var reporter = ProgressReporter(quiet: quiet)
+    let transport = MPILearnerTransport(ranks: ranks)
+    let outcome: TrainingOutcome
+    do {
+      outcome = try trainer.runLearner(
+        transport: transport, actorCount: totalActors, totalSteps: totalSteps,
+        shouldStop: { cshims_interrupted() != 0 }, observer: { reporter.handle($0) })
+    } catch {
+      reporter.finish()
+      FileHandle.standardError.write(Data("rank 0 (learner): \(error)\n".utf8))
+      MPI.abort(code: 1)
+    }
+    reporter.finish()
+    let path = trainer.folder.url.path
+    switch outcome {
+    case .finished: print("finished \(trainer.state.step) steps, \(trainer.state.episode) episodes; run saved in \(path)")
+    case .interrupted:
+      print("rank 0: stopped at step \(trainer.state.step) by a signal (Ctrl-C, or mpirun ending the job because a rank died); checkpoint saved. Continue with: mpirun -np \(ranks) dqn train --resume \(path) --distributed --actors-per-rank \(actorsPerRank) --steps \(totalSteps)")
+    }
+    if let best = trainer.state.bestEvalReturn { print(String(format: "best evaluation mean return: %.3f", best)) }
+    fflush(nil)
+    transport.close()
+    MPI.finish()
   }
 
   static func defaultRunFolder(name: String) -> URL {

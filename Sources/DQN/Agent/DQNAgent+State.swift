@@ -90,7 +90,7 @@ extension DQNAgent {
     let own = replay
     let other = state.replay
     precondition(
-      other.capacity == own.capacity && other.ring.frameShape == own.ring.frameShape
+      other.capacity == own.capacity && other.streams == own.streams && other.ring.frameShape == own.ring.frameShape
         && other.stackDepth == own.stackDepth && other.nStep == own.nStep && other.discount == own.discount
         && other.sampler.keepsPriorities == own.sampler.keepsPriorities,
       "restore needs a replay buffer laid out as the agent's")

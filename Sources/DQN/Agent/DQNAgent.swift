@@ -87,19 +87,34 @@ public final class DQNAgent {
     }
   }
 
+  /// ε-greedy actions for a batch of observations (`[N, k·C, H, W]`, one per environment copy),
+  /// all at the current ε, with one forward pass (made only if some copy acts greedily). Copy
+  /// `i` draws its ε-greedy numbers after copy `i − 1`, so one copy acts exactly as `act(_:)`.
+  public func act(batch observations: Tensor) -> [Int] {
+    let epsilon = self.epsilon
+    var q: Tensor?
+    return (0..<observations.shape[0]).map { row in
+      EpsilonGreedy.action(epsilon: epsilon, actionCount: actionCount, using: &explorationGenerator) {
+        if q == nil { q = onlineNetwork(observations) }
+        return q!.argmax(row: row)
+      }
+    }
+  }
+
   /// Stores `transition` (and, at an episode's end, its final frame), then learns if the
   /// settings say so: `gradientSteps` updates every `trainFrequency` steps after
   /// `learningStarts`, once the buffer holds a batch's worth and a complete transition.
   ///
+  /// - Parameter stream: the environment copy that made it (`--envs N`: its replay stream).
   /// - Returns: the number of updates made.
   /// - Throws: `NonFiniteLoss` when an update's loss is NaN or infinite (that update changed no
   ///   weight; the caller should stop).
   @discardableResult
-  public func observe(_ transition: Transition) throws(NonFiniteLoss) -> Int {
+  public func observe(_ transition: Transition, stream: Int = 0) throws(NonFiniteLoss) -> Int {
     replay.add(
       frame: transition.frame, action: transition.action, reward: settings.clipped(transition.reward),
-      terminated: transition.terminated, truncated: transition.truncated)
-    if transition.isEpisodeOver { replay.addFinal(frame: transition.nextFrame) }
+      terminated: transition.terminated, truncated: transition.truncated, stream: stream)
+    if transition.isEpisodeOver { replay.addFinal(frame: transition.nextFrame, stream: stream) }
     steps += 1
     guard settings.learns(atStep: steps), replay.count >= settings.batchSize, replay.canSample else { return 0 }
     for _ in 0..<settings.gradientSteps {

@@ -6,10 +6,12 @@ import NeuralNetwork
 public enum DQNAgentBuilder {
   /// The agent `preset` describes, for observations of `stackDepth` frames of `frameShape`.
   ///
-  /// - Parameter seed: initialises the networks and seeds the generators.
+  /// - Parameters:
+  ///   - seed: initialises the networks and seeds the generators.
+  ///   - streams: environment copies writing the replay, each a stream of its own.
   /// - Throws: `NetworkShapeError` when the preset's network cannot take these frames.
   public static func make(
-    preset: AgentPreset, frameShape: FrameShape, stackDepth: Int, actionCount: Int, seed: UInt64
+    preset: AgentPreset, frameShape: FrameShape, stackDepth: Int, actionCount: Int, seed: UInt64, streams: Int = 1
   ) throws(NetworkShapeError) -> DQNAgent {
     let observationShape = [stackDepth * frameShape.channels, frameShape.height, frameShape.width]
     func network() throws(NetworkShapeError) -> Sequential {
@@ -20,7 +22,7 @@ public enum DQNAgentBuilder {
     return DQNAgent(
       onlineNetwork: try network(), targetNetwork: try network(),
       optimizer: optimizer(preset: preset),
-      replay: replay(preset: preset, frameShape: frameShape, stackDepth: stackDepth),
+      replay: replay(preset: preset, frameShape: frameShape, stackDepth: stackDepth, streams: streams),
       exploration: exploration(preset: preset), settings: settings(preset: preset),
       explorationGenerator: generators.exploration, samplingGenerator: generators.sampling)
   }
@@ -32,9 +34,9 @@ public enum DQNAgentBuilder {
   }
 
   /// An empty replay buffer: a ring of `bufferSize` frames and a uniform or prioritized sampler.
-  public static func replay(preset: AgentPreset, frameShape: FrameShape, stackDepth: Int) -> ReplayBuffer {
+  public static func replay(preset: AgentPreset, frameShape: FrameShape, stackDepth: Int, streams: Int = 1) -> ReplayBuffer {
     ReplayBuffer(
-      ring: FrameRing(capacity: preset.bufferSize, frameShape: frameShape), sampler: sampler(preset: preset),
+      ring: FrameRing(capacity: preset.bufferSize, frameShape: frameShape, streams: streams), sampler: sampler(preset: preset),
       stackDepth: stackDepth, nStep: preset.nStep, discount: preset.discount)
   }
 

@@ -45,6 +45,9 @@ extension AgentPreset {
       .integer("evalEpisodes", \.evalEpisodes, 1...big),
       .real("evalEpsilon", \.evalEpsilon, 0...1),
       .integer("checkpointInterval", \.checkpointInterval, 0...big),
+      .real("replayRatio", \.replayRatio, 0...huge),
+      .integer("weightSyncPeriod", \.weightSyncPeriod, 1...big),
+      .integer("fragmentLength", \.fragmentLength, 1...big),
     ]
   }
 

@@ -85,5 +85,19 @@ public struct AgentPreset: Sendable, Equatable {
   /// Steps between periodic checkpoints; 0 saves only at the end and on Ctrl-C.
   public var checkpointInterval = 25_000
 
+  // MARK: Actors and a learner (`--actors K`, `--distributed`)
+  /// Sampled transitions per collected transition that the learner keeps to; 0 derives it from
+  /// the single loop's schedule, `batchSize · gradientSteps / trainFrequency`.
+  public var replayRatio: Float = 0
+  /// Learner updates between the weights actors fetch.
+  public var weightSyncPeriod = 400
+  /// Transitions per fragment an actor sends.
+  public var fragmentLength = 50
+
+  /// The replay ratio the learner keeps to (sampled per collected transition).
+  public var effectiveReplayRatio: Double {
+    replayRatio > 0 ? Double(replayRatio) : Double(batchSize * gradientSteps) / Double(trainFrequency)
+  }
+
   public init() {}
 }

@@ -37,10 +37,7 @@ public final class PrioritizedSampler: ReplaySampler {
     let u = rng.nextUniformDouble()
     let total = priorities.total
     let mass = attempt == 1 ? (Double(row) + u) * total / Double(rows) : u * total
-    let slot = priorities.find(mass: mass)
-    let capacity = ring.capacity
-    let oldest = ring.oldestIndex
-    return oldest + ((slot - oldest % capacity) + capacity) % capacity
+    return ring.absoluteIndex(ofSlot: priorities.find(mass: mass))
   }
 
   public func weigh(_ batch: ReplayBatch, in ring: FrameRing, step: Int) {
@@ -49,7 +46,7 @@ public final class PrioritizedSampler: ReplaySampler {
     let total = priorities.total
     var maximum: Float = 0
     for row in 0..<batch.batchSize {
-      let probability = priorities[batch.indices[row] % ring.capacity] / total
+      let probability = priorities[ring.slot(of: batch.indices[row])] / total
       let weight = Float(Self.power(stored * probability, -beta))
       batch.weights[row] = weight
       maximum = max(maximum, weight)
@@ -61,11 +58,11 @@ public final class PrioritizedSampler: ReplaySampler {
   /// Sets each transition's priority to `(|error| + ε)^α` (transitions already overwritten are
   /// skipped).
   public func updatePriorities(indices: [Int], errors: [Float], in ring: FrameRing) {
-    for (index, error) in zip(indices, errors) where index >= ring.oldestIndex {
+    for (index, error) in zip(indices, errors) where ring.holds(index) {
       let priority = Double(abs(error) + priorityEpsilon)
       guard priority.isFinite else { continue }
       maxPriority = max(maxPriority, priority)
-      priorities.set(index % ring.capacity, to: Self.power(priority, priorityExponent))
+      priorities.set(ring.slot(of: index), to: Self.power(priority, priorityExponent))
     }
   }
 

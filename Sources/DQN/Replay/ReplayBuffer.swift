@@ -9,6 +9,10 @@ import NeuralNetwork
 /// earlier positions (as `ObservationStack` does after a reset), so sampled observations
 /// equal what the agent saw when it acted. The n-step sum stops at the episode's end;
 /// `terminated` rows get bootstrap discount 0, `truncated` rows bootstrap from the final frame.
+///
+/// Several environment copies each write a stream of their own (`FrameRing.streams`, the
+/// `stream:` of `add` and `addFinal`): stacks and n-step returns follow one stream and never mix
+/// copies.
 public final class ReplayBuffer {
   public let ring: FrameRing
   public let sampler: any ReplaySampler
@@ -17,8 +21,12 @@ public final class ReplayBuffer {
   public let discount: Float
   /// `[stackDepth · C, H, W]`.
   public let observationShape: [Int]
-  /// Whether the next `add` starts an episode.
-  public private(set) var isAtEpisodeStart = true
+  /// Whether the next `add` of each stream starts an episode.
+  public private(set) var streamsAtEpisodeStart: [Bool]
+  /// Whether the next `add` (of stream 0) starts an episode.
+  public var isAtEpisodeStart: Bool { streamsAtEpisodeStart[0] }
+  /// The ring's streams.
+  public var streams: Int { ring.streams }
 
   /// - Parameter sampler: one that has seen nothing (a `PrioritizedSampler` of `ring`'s capacity).
   /// - Precondition: `stackDepth >= 1`, `nStep >= 1`, an empty ring.
@@ -30,6 +38,7 @@ public final class ReplayBuffer {
     self.stackDepth = stackDepth
     self.nStep = nStep
     self.discount = discount
+    streamsAtEpisodeStart = [Bool](repeating: true, count: ring.streams)
     let shape = ring.frameShape
     observationShape = [stackDepth * shape.channels, shape.height, shape.width]
   }
@@ -37,7 +46,7 @@ public final class ReplayBuffer {
   /// A buffer with the same settings that holds nothing (a checkpoint is read into it).
   public func emptyCopy() -> ReplayBuffer {
     ReplayBuffer(
-      ring: FrameRing(capacity: capacity, frameShape: ring.frameShape), sampler: sampler.makeEmpty(),
+      ring: FrameRing(capacity: capacity, frameShape: ring.frameShape, streams: ring.streams), sampler: sampler.makeEmpty(),
       stackDepth: stackDepth, nStep: nStep, discount: discount)
   }
 
@@ -45,51 +54,71 @@ public final class ReplayBuffer {
   public var count: Int { ring.count }
   public var capacity: Int { ring.capacity }
 
-  /// Stores one step: `frame` is the frame the agent acted in (the newest of its stack).
-  public func add(frame: Frame, action: Int, reward: Float, terminated: Bool, truncated: Bool) {
+  /// Stores one step of `stream`: `frame` is the frame the agent acted in (the newest of its
+  /// stack).
+  ///
+  /// - Parameter priority: the transition's first priority as a TD error (an Ape-X actor's
+  ///   estimate); nil gives it the largest priority seen.
+  /// - Returns: its absolute index.
+  @discardableResult
+  public func add(
+    frame: Frame, action: Int, reward: Float, terminated: Bool, truncated: Bool, stream: Int = 0, priority: Float? = nil
+  ) -> Int {
     var bits = FrameRing.transitionBit
     if terminated { bits |= FrameRing.terminatedBit }
     if truncated { bits |= FrameRing.truncatedBit }
-    if isAtEpisodeStart { bits |= FrameRing.episodeStartBit }
-    let slot = ring.append(frame: frame, action: action, reward: reward, flags: bits)
+    if streamsAtEpisodeStart[stream] { bits |= FrameRing.episodeStartBit }
+    let index = ring.nextIndex(stream: stream)
+    let slot = ring.append(frame: frame, action: action, reward: reward, flags: bits, stream: stream)
     sampler.didStore(slot: slot, isTransition: true)
-    isAtEpisodeStart = false
+    if let priority { sampler.updatePriorities(indices: [index], errors: [priority], in: ring) }
+    streamsAtEpisodeStart[stream] = false
+    return index
   }
 
-  /// Stores an episode's final frame (the observation after its last step), which truncated
-  /// steps bootstrap from; the next `add` starts a new episode.
-  public func addFinal(frame: Frame) {
-    precondition(!isAtEpisodeStart, "addFinal needs an episode with at least one step")
-    let slot = ring.append(frame: frame, action: 0, reward: 0, flags: 0)
+  /// Stores an episode's final frame (the observation after its last step) in `stream`, which
+  /// truncated steps bootstrap from; the stream's next `add` starts a new episode.
+  public func addFinal(frame: Frame, stream: Int = 0) {
+    precondition(!streamsAtEpisodeStart[stream], "addFinal needs an episode with at least one step")
+    let slot = ring.append(frame: frame, action: 0, reward: 0, flags: 0, stream: stream)
     sampler.didStore(slot: slot, isTransition: false)
-    isAtEpisodeStart = true
+    streamsAtEpisodeStart[stream] = true
+  }
+
+  /// Ends `stream`'s current episode without a final frame (an actor that restarted): its last
+  /// steps can no longer be sampled, and the next `add` starts a new episode.
+  public func abandonEpisode(stream: Int) {
+    streamsAtEpisodeStart[stream] = true
   }
 
   /// The absolute index to bootstrap from when sampling transition `index`, or nil if `index`
   /// cannot be sampled yet (not a transition, its n steps or stacks not all stored).
   func bootstrapIndex(of index: Int) -> Int? {
-    let added = ring.addedCount
-    guard index >= ring.oldestIndex && index < added else { return nil }
+    guard ring.holds(index) else { return nil }
+    let stride = ring.streams
     var next = index
     for _ in 0..<nStep {
-      guard next < added else { return nil }
+      guard ring.holds(next) else { return nil }
       let bits = ring.flags(at: next)
       guard bits & FrameRing.transitionBit != 0 else { return nil }
-      next += 1
+      // An abandoned episode (no final frame) is followed directly by the next one's start.
+      if next != index && bits & FrameRing.episodeStartBit != 0 { return nil }
+      next += stride
       if bits & (FrameRing.terminatedBit | FrameRing.truncatedBit) != 0 { break }
     }
-    guard next < added, canStack(index), canStack(next) else { return nil }
+    guard ring.holds(next), ring.flags(at: next) & FrameRing.episodeStartBit == 0, canStack(index), canStack(next)
+    else { return nil }
     return next
   }
 
   /// Whether the stack ending at `index` is fully stored.
   private func canStack(_ index: Int) -> Bool {
     var current = index
-    let oldest = ring.oldestIndex
+    let stride = ring.streams
     for _ in 1..<max(stackDepth, 1) {
       if ring.flags(at: current) & FrameRing.episodeStartBit != 0 { return true }
-      current -= 1
-      if current < oldest { return false }
+      current -= stride
+      if !ring.holds(current) { return false }
     }
     return true
   }
@@ -101,18 +130,21 @@ public final class ReplayBuffer {
     var current = index
     for position in stride(from: stackDepth - 1, through: 0, by: -1) {
       FramePixels.write(ring.frame(at: current), shape: shape, into: destination + position * frameFloats)
-      if position > 0 && ring.flags(at: current) & FrameRing.episodeStartBit == 0 { current -= 1 }
+      if position > 0 && ring.flags(at: current) & FrameRing.episodeStartBit == 0 { current -= ring.streams }
     }
   }
 
   /// Whether `sample` can draw: at least one stored transition is complete.
   public var canSample: Bool {
-    let oldest = ring.oldestIndex
-    var index = ring.addedCount - 1
-    while index >= oldest {
-      if bootstrapIndex(of: index) != nil { return true }
-      index -= 1
-      if ring.addedCount - index > 4 * (nStep + stackDepth) + 8 { break }
+    for stream in 0..<ring.streams {
+      let oldest = ring.oldestIndex(stream: stream)
+      let end = ring.nextIndex(stream: stream)
+      var index = end - ring.streams
+      while index >= oldest {
+        if bootstrapIndex(of: index) != nil { return true }
+        index -= ring.streams
+        if (end - index) / ring.streams > 4 * (nStep + stackDepth) + 8 { break }
+      }
     }
     return false
   }
@@ -141,9 +173,10 @@ public final class ReplayBuffer {
         }
       }
       let base = index
-      let result = nStepReturn(steps: bootstrap - base, discount: discount) { k in
-        let bits = ring.flags(at: base + k)
-        return (ring.reward(at: base + k), bits & FrameRing.terminatedBit != 0, bits & FrameRing.truncatedBit != 0)
+      let stride = ring.streams
+      let result = nStepReturn(steps: (bootstrap - base) / stride, discount: discount) { k in
+        let bits = ring.flags(at: base + k * stride)
+        return (ring.reward(at: base + k * stride), bits & FrameRing.terminatedBit != 0, bits & FrameRing.truncatedBit != 0)
       }
       batch.actions[row] = ring.action(at: index)
       batch.rewards[row] = result.reward
@@ -166,8 +199,8 @@ public final class ReplayBuffer {
 
   // MARK: - Checkpoint support
 
-  func restore(addedCount: Int, isAtEpisodeStart: Bool) {
-    ring.addedCount = addedCount
-    self.isAtEpisodeStart = isAtEpisodeStart
+  func restore(addedCounts: [Int], atEpisodeStart: [Bool]) {
+    ring.addedCounts = addedCounts
+    streamsAtEpisodeStart = atEpisodeStart
   }
 }

@@ -7,7 +7,7 @@ public final class UniformSampler: ReplaySampler {
   public func candidate<G: RandomNumberGenerator>(
     row: Int, of rows: Int, attempt: Int, in ring: FrameRing, using rng: inout G
   ) -> Int {
-    ring.oldestIndex + rng.nextInt(below: ring.count)
+    ring.absoluteIndex(ofStored: rng.nextInt(below: ring.count))
   }
 
   public func weigh(_ batch: ReplayBatch, in ring: FrameRing, step: Int) {

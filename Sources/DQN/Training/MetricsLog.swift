@@ -16,12 +16,18 @@ final class MetricsLog {
   /// The event file, or nil when TensorBoard output is off.
   private(set) var events: EventFileWriter?
 
-  init(folder: RunFolder) { self.folder = folder }
+  /// `metrics.csv`'s header (with the actor columns for a run with actors).
+  let episodeHeader: String
+
+  init(folder: RunFolder, actorColumns: Bool = false) {
+    self.folder = folder
+    episodeHeader = actorColumns ? EpisodeRow.scalingHeader : EpisodeRow.header
+  }
 
   /// Starts both CSV files with their headers and, when `tensorboard` is true, a new event file
   /// whose first summary is `settings` as text (the preset and environment, as in `agent.yaml`).
   func start(tensorboard: Bool, settings: String) throws(TrainingError) {
-    try Self.write(EpisodeRow.header + "\n", to: folder.metricsFile)
+    try Self.write(episodeHeader + "\n", to: folder.metricsFile)
     try Self.write(EvaluationRow.header + "\n", to: folder.evalFile)
     guard tensorboard else { return }
     do {
@@ -41,7 +47,7 @@ final class MetricsLog {
   /// - Throws: `TrainingError.corruptRun` when a file holds fewer rows or bytes than the
   ///   checkpoint says.
   func resume(metricsRows: Int, evalRows: Int, events position: EventFilePosition?) throws(TrainingError) {
-    try Self.truncate(folder.metricsFile, header: EpisodeRow.header, rows: metricsRows)
+    try Self.truncate(folder.metricsFile, header: episodeHeader, rows: metricsRows)
     try Self.truncate(folder.evalFile, header: EvaluationRow.header, rows: evalRows)
     guard let position else { return }
     let url = folder.url.appendingPathComponent(position.file)

@@ -15,9 +15,15 @@ extension RunFolder {
     /// Where the first weights came from and which layers are frozen (`--init-from`, `--freeze`);
     /// nil for runs that started fresh and train every layer.
     public var transfer: TransferRecord?
+    /// Environment copies stepped together (`--envs N`); 1 is written as no key.
+    public var envs: Int
+    /// Actor threads (`--actors K`) or actor ranks' actors (`--distributed`); 0, the single loop,
+    /// is written as no key.
+    public var actors: Int
 
     public init(preset: AgentPreset, environment: EnvironmentDefinition, seed: UInt64, stepsDone: Int = 0,
-                episodesDone: Int = 0, updatesDone: Int = 0, transfer: TransferRecord? = nil) {
+                episodesDone: Int = 0, updatesDone: Int = 0, transfer: TransferRecord? = nil, envs: Int = 1,
+                actors: Int = 0) {
       self.preset = preset
       self.environment = environment
       self.seed = seed
@@ -25,6 +31,8 @@ extension RunFolder {
       self.episodesDone = episodesDone
       self.updatesDone = updatesDone
       self.transfer = transfer
+      self.envs = envs
+      self.actors = actors
     }
   }
 
@@ -38,6 +46,8 @@ extension RunFolder {
       ("stepsDone", Node(String(description.stepsDone))), ("episodesDone", Node(String(description.episodesDone))),
       ("updatesDone", Node(String(description.updatesDone))),
     ]
+    if description.envs > 1 { run.append(("envs", Node(String(description.envs)))) }
+    if description.actors > 0 { run.append(("actors", Node(String(description.actors)))) }
     if let transfer = description.transfer { run.append(("transfer", transfer.yamlNode)) }
     run += [("agent", description.preset.yamlNode), ("environment", environment)]
     let text = try Yams.serialize(node: .mapping(Node.Mapping(run.map { (Node($0.0), $0.1) })), width: -1)
@@ -118,8 +128,15 @@ extension RunFolder {
     } else {
       transfer = nil
     }
+    var envs = 1
+    if mapping["envs"] != nil {
+      envs = try integer("envs")
+      guard envs >= 1 else { throw .corruptRun(file: file, detail: "key 'envs' must be an integer ≥ 1") }
+    }
+    let actors = mapping["actors"] == nil ? 0 : try integer("actors")
     return Description(
       preset: preset, environment: environment, seed: seed, stepsDone: try integer("stepsDone"),
-      episodesDone: try integer("episodesDone"), updatesDone: try integer("updatesDone"), transfer: transfer)
+      episodesDone: try integer("episodesDone"), updatesDone: try integer("updatesDone"), transfer: transfer,
+      envs: envs, actors: actors)
   }
 }

@@ -6,22 +6,32 @@ import NeuralNetwork
 /// bottom in `train(toStep:shouldStop:observer:)`. The loop only steps the environment, feeds
 /// the agent, logs (`MetricsLog`) and evaluates; `RunCheckpoint` saves and restores the run so
 /// that `Trainer(resuming:)` continues bit for bit.
+///
+/// With `envs` > 1 (`--envs N`) the loop steps N copies of the environment together: one
+/// batched forward pass chooses the N actions, each copy writes its own replay stream, and the
+/// agent's update schedule still counts environment steps. One copy is the single loop, bit for bit.
 public final class Trainer {
   public let folder: RunFolder
   public let preset: AgentPreset
   public let definition: EnvironmentDefinition
   public let agent: DQNAgent
-  public private(set) var state: TrainingState
-  private let checkpoint: RunCheckpoint
-  private let log: MetricsLog
-  private var environment: GridEnvironment
+  public internal(set) var state: TrainingState
+  let checkpoint: RunCheckpoint
+  let log: MetricsLog
+  /// Environment copies stepped together (by the loop, or by each actor).
+  public let envs: Int
+  /// Actors feeding the learner (`--actors K`, `--distributed`); 0 for the single loop.
+  public let actors: Int
+  private var environments: [GridEnvironment]
   private let evaluationEnvironment: GridEnvironment
-  private var stack: ObservationStack
-  /// The frame the agent acts in next (the newest of `stack`).
-  private var currentFrame: Frame
-  private let sessionStart = ContinuousClock.now
-  private var sessionStartStep: Int
-  private var lastCheckpointStep: Int?
+  private var stacks: [ObservationStack]
+  /// The frame each copy acts in next (the newest of its stack).
+  private var currentFrames: [Frame]
+  /// `[envs, k·C, H, W]`: the copies' observations, batched.
+  private var observations: Tensor
+  let sessionStart = ContinuousClock.now
+  var sessionStartStep: Int
+  var lastCheckpointStep: Int?
   /// What opening the run had to say: a checkpoint skipped as incomplete, leftovers removed, a
   /// folder without a checkpoint started again.
   public private(set) var notes: [String] = []
@@ -36,18 +46,21 @@ public final class Trainer {
   ///   - tensorboard: also write a TensorBoard event file (a resumed run keeps the choice).
   ///   - transfer: start the online network from saved weights and freeze layers
   ///     (`DQNAgent.start(from:)`); the target network starts as its copy, the replay empty.
+  ///   - envs: environment copies stepped together (`--envs N`).
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
   ///   environment, the transfer cannot be done, or a file cannot be written.
   public convenience init(
     newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64,
-    tensorboard: Bool = true, transfer: NetworkTransfer? = nil
+    tensorboard: Bool = true, transfer: NetworkTransfer? = nil, envs: Int = 1, actors: Int = 0
   ) throws(TrainingError) {
     let folder = RunFolder(url)
     if RunCheckpoint(folder: folder).exists {
       throw .unwritable(file: url.path, detail: "it already holds a run with a checkpoint; continue it with --resume \(url.path) or choose another --out")
     }
     let restarts = folder.holdsRunFiles
-    try self.init(folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed), presetFile: "the agent preset")
+    try self.init(
+      folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed),
+      presetFile: "the agent preset", envs: envs, actors: actors)
     if restarts {
       // A run stopped before its first checkpoint cannot be resumed: start it again.
       try folder.removeRunFiles()
@@ -70,7 +83,7 @@ public final class Trainer {
     }
     try folder.writeDescription(description)
     try log.start(tensorboard: tensorboard, settings: (try? RunFolder.yaml(for: description)) ?? "")
-    startEpisode()
+    for copy in 0..<envs { startEpisode(copy: copy) }
   }
 
   /// Reopens the run in `url` exactly where its last checkpoint left it.
@@ -87,7 +100,7 @@ public final class Trainer {
     let saved = try folder.readDescription()
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
-      presetFile: folder.agentFile.path)
+      presetFile: folder.agentFile.path, envs: saved.envs, actors: saved.actors)
     if let record = saved.transfer {
       // The layers frozen when the run started stay frozen; the weights come from the checkpoint.
       do {
@@ -103,27 +116,42 @@ public final class Trainer {
     sessionStartStep = state.step
     lastCheckpointStep = state.step
     try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
+    if actors > 0 {
+      // Actors start new episodes; the ones cut off by the checkpoint end without a final frame.
+      for stream in 0..<agent.replay.streams { agent.replay.abandonEpisode(stream: stream) }
+      notes.append("a run with actors resumes close to, not exactly as, an uninterrupted one (actors start new episodes, threads interleave)")
+      return
+    }
     // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
-    currentFrame = environment.reset(seed: state.episodeSeed)
-    stack.reset(with: currentFrame)
-    for action in state.episodeActions {
-      let step = environment.step(action)
-      currentFrame = step.frame
-      stack.push(step.frame)
+    for copy in 0..<envs {
+      let episode = state.episode(of: copy)
+      currentFrames[copy] = environments[copy].reset(seed: episode.seed)
+      stacks[copy].reset(with: currentFrames[copy])
+      for action in episode.actions {
+        let step = environments[copy].step(action)
+        currentFrames[copy] = step.frame
+        stacks[copy].push(step.frame)
+      }
     }
   }
 
   private init(
-    folder: RunFolder, preset: AgentPreset, definition: EnvironmentDefinition, state: TrainingState, presetFile: String
+    folder: RunFolder, preset: AgentPreset, definition: EnvironmentDefinition, state: TrainingState, presetFile: String,
+    envs: Int, actors: Int
   ) throws(TrainingError) {
+    precondition(envs >= 1 && actors >= 0, "a run needs at least one environment copy, got \(envs)")
+    self.envs = envs
+    self.actors = actors
     self.folder = folder
     self.preset = preset
     self.definition = definition
     self.state = state
     checkpoint = RunCheckpoint(folder: folder)
-    log = MetricsLog(folder: folder)
+    log = MetricsLog(folder: folder, actorColumns: actors > 0)
     do {
-      environment = try definition.makeEnvironment()
+      var made: [GridEnvironment] = []
+      for _ in 0..<envs { made.append(try definition.makeEnvironment()) }
+      environments = made
       evaluationEnvironment = try definition.makeEnvironment()
     } catch {
       throw .environment(error)
@@ -131,12 +159,15 @@ public final class Trainer {
     do {
       agent = try DQNAgentBuilder.make(
         preset: preset, frameShape: definition.frameShape, stackDepth: definition.observation.frameStack,
-        actionCount: definition.actionNames.count, seed: state.seed)
+        actionCount: definition.actionNames.count, seed: state.seed, streams: envs * max(actors, 1))
     } catch {
       throw .network(error, file: presetFile)
     }
-    stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
-    currentFrame = Frame(shape: environment.frameShape)
+    let frameShape = environments[0].frameShape
+    stacks = [ObservationStack](
+      repeating: ObservationStack(frameShape: frameShape, depth: definition.observation.frameStack), count: envs)
+    currentFrames = [Frame](repeating: Frame(shape: frameShape), count: envs)
+    observations = Tensor(shape: [envs] + agent.observationShape)
     sessionStartStep = state.step
   }
 
@@ -144,11 +175,13 @@ public final class Trainer {
   public var description: RunFolder.Description {
     RunFolder.Description(
       preset: preset, environment: definition, seed: state.seed, stepsDone: state.step,
-      episodesDone: state.episode, updatesDone: agent.updates, transfer: transfer)
+      episodesDone: state.episode, updatesDone: agent.updates, transfer: transfer, envs: envs,
+      actors: actors)
   }
 
   /// Trains until `totalSteps` environment steps have been taken in the whole run, then saves
-  /// a checkpoint. Stops early, also with a checkpoint, when `shouldStop` returns true.
+  /// a checkpoint. Stops early, also with a checkpoint, when `shouldStop` returns true. With N
+  /// copies the loop takes N steps at a time, so it ends at the first multiple of N from there.
   ///
   /// - Throws: `TrainingError.nonFiniteLoss` (leaving the last checkpoint in place) or a file error.
   public func train(
@@ -160,46 +193,68 @@ public final class Trainer {
         try saveCheckpoint(observer: observer)
         return .interrupted
       }
-      // 1. Act ε-greedily on the stacked observation.
+      let stepBefore = state.step
+      // 1. Act ε-greedily on the stacked observations (N copies: one batched forward pass).
       let epsilon = agent.epsilon
-      let action = agent.act(stack.observation)
+      let actions = envs == 1 ? [agent.act(stacks[0].observation)] : agent.act(batch: batchedObservations())
 
-      // 2. Step the environment.
-      let step = environment.step(action)
-      state.step += 1
-      state.episodeActions.append(action)
-      state.episodeReturn += Double(step.reward)
+      for copy in 0..<envs {
+        let action = actions[copy]
+        // 2. Step the environment.
+        let step = environments[copy].step(action)
+        state.step += 1
+        state.record(action: action, reward: step.reward, copy: copy)
 
-      // 3. Log a finished episode (its row holds the updates made before this step).
-      if step.isEpisodeOver { try finishEpisode(epsilon: epsilon, observer: observer) }
+        // 3. Log a finished episode (its row holds the updates made before this step).
+        if step.isEpisodeOver { try finishEpisode(copy: copy, epsilon: epsilon, observer: observer) }
 
-      // 4. Feed the agent: it stores the transition and learns when its settings say so.
-      do {
-        try agent.observe(Transition(frame: currentFrame, action: action, step: step))
-      } catch {
-        throw .nonFiniteLoss(
-          step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
-      }
+        // 4. Feed the agent: it stores the transition and learns when its settings say so.
+        do {
+          try agent.observe(Transition(frame: currentFrames[copy], action: action, step: step), stream: copy)
+        } catch {
+          throw .nonFiniteLoss(
+            step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
+        }
 
-      // 5. CRUCIAL: move on to the next observation, or reset at an episode's end.
-      if step.isEpisodeOver {
-        startEpisode()
-      } else {
-        currentFrame = step.frame
-        stack.push(step.frame)
+        // 5. CRUCIAL: move on to the next observation, or reset at an episode's end.
+        if step.isEpisodeOver {
+          startEpisode(copy: copy)
+        } else {
+          currentFrames[copy] = step.frame
+          stacks[copy].push(step.frame)
+        }
       }
 
       // 6. Evaluate and keep the best weights.
-      if preset.evalInterval > 0 && state.step % preset.evalInterval == 0 { try evaluate(observer: observer) }
+      if Self.crosses(preset.evalInterval, from: stepBefore, to: state.step) { try evaluate(observer: observer) }
 
       // 7. Checkpoint.
-      if preset.checkpointInterval > 0 && state.step % preset.checkpointInterval == 0 && state.step < totalSteps {
+      if Self.crosses(preset.checkpointInterval, from: stepBefore, to: state.step) && state.step < totalSteps {
         try saveCheckpoint(observer: observer)
       }
-      if state.step % 100 == 0 { observer(.progress(progress(totalSteps: totalSteps))) }
+      if Self.crosses(100, from: stepBefore, to: state.step) { observer(.progress(progress(totalSteps: totalSteps))) }
     }
     try saveCheckpoint(observer: observer)
     return .finished
+  }
+
+  /// Whether going from step `start` to `end` reaches a multiple of `interval` (> 0).
+  static func crosses(_ interval: Int, from start: Int, to end: Int) -> Bool {
+    interval > 0 && end / interval > start / interval
+  }
+
+  /// The copies' stacked observations as one `[N, k·C, H, W]` batch.
+  private func batchedObservations() -> Tensor {
+    let floats = agent.observationShape.reduce(1, *)
+    observations.withUnsafeMutableBufferPointer { batch in
+      guard let base = batch.baseAddress else { return }
+      for copy in 0..<envs {
+        stacks[copy].observation.withUnsafeBufferPointer { one in
+          if let source = one.baseAddress { (base + copy * floats).update(from: source, count: floats) }
+        }
+      }
+    }
+    return observations
   }
 
   /// The progress snapshot now.
@@ -224,32 +279,45 @@ public final class Trainer {
 
   // MARK: - Episodes, evaluation, checkpoints
 
-  private func startEpisode() {
+  /// Starts copy `copy`'s next episode with the next seed of the run's episode-seed stream.
+  private func startEpisode(copy: Int) {
     var seeds = SplitMix64(seed: state.episodeSeedGenerator)
-    state.episodeSeed = seeds.next()
+    var episode = TrainingState.CopyEpisode()
+    episode.seed = seeds.next()
     state.episodeSeedGenerator = seeds.state
-    state.episodeActions.removeAll(keepingCapacity: true)
-    state.episodeReturn = 0
-    currentFrame = environment.reset(seed: state.episodeSeed)
-    stack.reset(with: currentFrame)
+    if copy == 0 {
+      state.episodeSeed = episode.seed
+      state.episodeActions.removeAll(keepingCapacity: true)
+      state.episodeReturn = 0
+    } else {
+      state.setEpisode(episode, of: copy)
+    }
+    currentFrames[copy] = environments[copy].reset(seed: episode.seed)
+    stacks[copy].reset(with: currentFrames[copy])
   }
 
-  private func finishEpisode(epsilon: Float, observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  private func finishEpisode(copy: Int, epsilon: Float, observer: (TrainingEvent) -> Void) throws(TrainingError) {
     state.episode += 1
     let learning = agent.takeStatistics()
+    let episode = state.episode(of: copy)
     let row = EpisodeRow(
-      step: state.step, episode: state.episode, episodeReturn: state.episodeReturn,
-      length: state.episodeActions.count, epsilon: epsilon, meanLoss: learning.meanLoss,
+      step: state.step, episode: state.episode, episodeReturn: episode.episodeReturn,
+      length: episode.actions.count, epsilon: epsilon, meanLoss: learning.meanLoss,
       meanMaxQ: learning.meanMaxQ, wallTime: wallTime)
-    state.recentReturns.append(state.episodeReturn)
+    state.recentReturns.append(episode.episodeReturn)
     if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
+    try appendEpisodeRow(row, observer: observer)
+  }
+
+  /// Writes an episode's row (and its events) and counts it.
+  func appendEpisodeRow(_ row: EpisodeRow, observer: (TrainingEvent) -> Void) throws(TrainingError) {
     let session = (ContinuousClock.now - sessionStart).totalSeconds
     try log.append(row, stepsPerSecond: session > 0 ? Double(state.step - sessionStartStep) / session : 0)
     state.metricsRows += 1
     observer(.episode(row))
   }
 
-  private func evaluate(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  func evaluate(observer: (TrainingEvent) -> Void) throws(TrainingError) {
     var seeds = SplitMix64(seed: state.seed &+ UInt64(state.step) &* 0x9E37_79B9_7F4A_7C15)
     let result = Evaluation.run(
       network: agent.onlineNetwork, environment: evaluationEnvironment,
@@ -260,15 +328,15 @@ public final class Trainer {
       state.bestEvalReturn = result.mean
       try checkpoint.saveBestWeights(of: agent.onlineNetwork, step: state.step)
     }
-    try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime), frame: currentFrame)
+    try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime), frame: currentFrames[0])
     state.evalRows += 1
     observer(.evaluation(step: state.step, result: result, isBest: isBest))
   }
 
-  private func saveCheckpoint(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  func saveCheckpoint(observer: (TrainingEvent) -> Void) throws(TrainingError) {
     try saveCheckpoint()
     observer(.checkpoint(step: state.step))
   }
 
-  private var wallTime: Double { state.elapsedSeconds + (ContinuousClock.now - sessionStart).totalSeconds }
+  var wallTime: Double { state.elapsedSeconds + (ContinuousClock.now - sessionStart).totalSeconds }
 }

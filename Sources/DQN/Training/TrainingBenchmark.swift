@@ -14,6 +14,21 @@ public enum TrainingBenchmark {
     public var seconds: Double
     /// Seconds spent in the agent's learning steps (sampling, forward, backward, optimizer).
     public var learningSeconds: Double
+    /// Environment copies stepped together (`--envs N`).
+    public var envs: Int
+
+    public init(
+      environment: String, trainFrequency: Int, steps: Int, updates: Int, seconds: Double, learningSeconds: Double,
+      envs: Int = 1
+    ) {
+      self.environment = environment
+      self.trainFrequency = trainFrequency
+      self.steps = steps
+      self.updates = updates
+      self.seconds = seconds
+      self.learningSeconds = learningSeconds
+      self.envs = envs
+    }
 
     public var stepsPerSecond: Double { seconds > 0 ? Double(steps) / seconds : 0 }
 
@@ -25,7 +40,7 @@ public enum TrainingBenchmark {
     }
 
     private enum CodingKeys: String, CodingKey {
-      case name, environment = "env", trainFrequency = "train_frequency", steps, updates, seconds
+      case name, environment = "env", envs, trainFrequency = "train_frequency", steps, updates, seconds
       case stepsPerSecond = "steps_per_s", learningFraction = "learning_fraction"
     }
 
@@ -34,6 +49,7 @@ public enum TrainingBenchmark {
       var container = encoder.container(keyedBy: CodingKeys.self)
       try container.encode("train", forKey: .name)
       try container.encode(environment, forKey: .environment)
+      try container.encode(envs, forKey: .envs)
       try container.encode(trainFrequency, forKey: .trainFrequency)
       try container.encode(steps, forKey: .steps)
       try container.encode(updates, forKey: .updates)
@@ -45,8 +61,9 @@ public enum TrainingBenchmark {
 
     public var line: String {
       String(
-        format: "train %@ train_frequency=%d: %d steps, %d updates in %.2f s: %.0f env steps/s (%.0f%% learning)",
-        environment, trainFrequency, steps, updates, seconds, stepsPerSecond, seconds > 0 ? 100 * learningSeconds / seconds : 0)
+        format: "train %@ envs=%d train_frequency=%d: %d steps, %d updates in %.2f s: %.0f env steps/s (%.0f%% learning)",
+        environment, envs, trainFrequency, steps, updates, seconds, stepsPerSecond,
+        seconds > 0 ? 100 * learningSeconds / seconds : 0)
     }
   }
 
@@ -73,13 +90,17 @@ public enum TrainingBenchmark {
 
   /// Runs `steps` environment steps of the loop with `preset` and times them.
   ///
+  /// - Parameter envs: environment copies stepped together, their actions chosen by one batched
+  ///   forward pass and their transitions kept in replay streams of their own (as `--envs N`).
   /// - Throws: `TrainingError` when the environment or the network cannot be made.
   public static func run(
-    definition: EnvironmentDefinition, preset: AgentPreset, steps: Int, seed: UInt64 = 0
+    definition: EnvironmentDefinition, preset: AgentPreset, steps: Int, seed: UInt64 = 0, envs: Int = 1
   ) throws(TrainingError) -> Figure {
-    var environment: GridEnvironment
+    precondition(envs >= 1, "the benchmark needs at least one environment copy")
+    var environments: [GridEnvironment]
     do {
-      environment = try definition.makeEnvironment()
+      environments = []
+      for _ in 0..<envs { environments.append(try definition.makeEnvironment()) }
     } catch {
       throw .environment(error)
     }
@@ -87,39 +108,61 @@ public enum TrainingBenchmark {
     do {
       agent = try DQNAgentBuilder.make(
         preset: preset, frameShape: definition.frameShape, stackDepth: definition.observation.frameStack,
-        actionCount: definition.actionNames.count, seed: seed)
+        actionCount: definition.actionNames.count, seed: seed, streams: envs)
     } catch {
       throw .network(error, file: "benchmark preset")
     }
     var episodeSeeds = SplitMix64(seed: seed &+ 3)
-    var stack = ObservationStack(frameShape: environment.frameShape, depth: definition.observation.frameStack)
-    var frame = environment.reset(seed: episodeSeeds.next())
-    stack.reset(with: frame)
+    var stacks = [ObservationStack](
+      repeating: ObservationStack(frameShape: definition.frameShape, depth: definition.observation.frameStack), count: envs)
+    var frames: [Frame] = []
+    for copy in 0..<envs {
+      frames.append(environments[copy].reset(seed: episodeSeeds.next()))
+      stacks[copy].reset(with: frames[copy])
+    }
+    let floats = agent.observationShape.reduce(1, *)
+    var batch = Tensor(shape: [envs] + agent.observationShape)
     var learning = Duration.zero
     let clock = ContinuousClock()
     let start = clock.now
-    for _ in 1...max(steps, 1) {
-      let action = agent.act(stack.observation)
-      let result = environment.step(action)
-      let observeStart = clock.now
-      let updates: Int
-      do {
-        updates = try agent.observe(Transition(frame: frame, action: action, step: result))
-      } catch {
-        throw .nonFiniteLoss(step: error.step, loss: error.loss, lastCheckpoint: nil)
-      }
-      if updates > 0 { learning += clock.now - observeStart }
-      if result.isEpisodeOver {
-        frame = environment.reset(seed: episodeSeeds.next())
-        stack.reset(with: frame)
+    var done = 0
+    while done < max(steps, 1) {
+      let actions: [Int]
+      if envs == 1 {
+        actions = [agent.act(stacks[0].observation)]
       } else {
-        frame = result.frame
-        stack.push(result.frame)
+        batch.withUnsafeMutableBufferPointer { destination in
+          for copy in 0..<envs {
+            stacks[copy].observation.withUnsafeBufferPointer { source in
+              (destination.baseAddress! + copy * floats).update(from: source.baseAddress!, count: floats)
+            }
+          }
+        }
+        actions = agent.act(batch: batch)
       }
+      for copy in 0..<envs {
+        let result = environments[copy].step(actions[copy])
+        let observeStart = clock.now
+        let updates: Int
+        do {
+          updates = try agent.observe(Transition(frame: frames[copy], action: actions[copy], step: result), stream: copy)
+        } catch {
+          throw .nonFiniteLoss(step: error.step, loss: error.loss, lastCheckpoint: nil)
+        }
+        if updates > 0 { learning += clock.now - observeStart }
+        if result.isEpisodeOver {
+          frames[copy] = environments[copy].reset(seed: episodeSeeds.next())
+          stacks[copy].reset(with: frames[copy])
+        } else {
+          frames[copy] = result.frame
+          stacks[copy].push(result.frame)
+        }
+      }
+      done += envs
     }
     return Figure(
-      environment: definition.name, trainFrequency: preset.trainFrequency, steps: steps, updates: agent.updates,
-      seconds: (clock.now - start).totalSeconds, learningSeconds: learning.totalSeconds)
+      environment: definition.name, trainFrequency: preset.trainFrequency, steps: done, updates: agent.updates,
+      seconds: (clock.now - start).totalSeconds, learningSeconds: learning.totalSeconds, envs: envs)
   }
 
   /// The resident memory of a filled replay ring of `capacity` frames of `frameShape`, next to

@@ -20,6 +20,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
   case nonFiniteLoss(step: Int, loss: Float, lastCheckpoint: String?)
   /// `--resume … --steps N` with N not past the steps already done.
   case nothingToDo(stepsDone: Int, requested: Int)
+  /// The transport between actors and the learner failed (a lost rank, a malformed message).
+  case transport(TransportError, lastCheckpoint: String?)
 
   public var description: String {
     switch self {
@@ -38,6 +40,9 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
         + "; try a lower learningRate or maxGradientNorm"
     case .nothingToDo(let done, let requested):
       "the run has already done \(done) steps; pass --steps above \(done) to continue it (got \(requested))"
+    case .transport(let error, let lastCheckpoint):
+      "actors and learner lost each other: \(error); training stopped"
+        + (lastCheckpoint.map { " (the last checkpoint, \($0), is intact: continue with --resume)" } ?? " (no checkpoint had been saved yet)")
     }
   }
 

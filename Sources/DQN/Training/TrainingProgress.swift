@@ -11,6 +11,10 @@ public struct TrainingProgress: Sendable {
   /// Seconds in this session and the steps taken in it, for steps/s and the ETA.
   public var sessionSeconds: Double
   public var sessionSteps: Int
+  /// With actors: each actor's environment steps per second and the learner's updates per
+  /// second in this session (empty and nil for the single loop).
+  public var actorStepsPerSecond: [Double] = []
+  public var learnerUpdatesPerSecond: Double?
 
   public var stepsPerSecond: Double { sessionSeconds > 0 ? Double(sessionSteps) / sessionSeconds : 0 }
   public var secondsRemaining: Double? {
