@@ -104,6 +104,17 @@ extension DQNAgent {
     } catch {
       throw AgentStateError(part: .targetNetwork, detail: "\(error)")
     }
+    // Each slot (`<parameter>.<slot>`) must have its parameter's shape: the optimizer indexes a
+    // slot by the parameter's elements.
+    let shapes = Dictionary(uniqueKeysWithValues: onlineNetwork.parameters.map { ($0.name, $0.value.shape) })
+    for (key, tensor) in state.optimizer where key != "step" {
+      guard let dot = key.lastIndex(of: "."), let shape = shapes[String(key[..<dot])] else {
+        throw AgentStateError(part: .optimizer, detail: "'\(key)' names no parameter of the network")
+      }
+      guard tensor.shape == shape else {
+        throw AgentStateError(part: .optimizer, detail: "'\(key)' has shape \(tensor.shape), its parameter \(shape)")
+      }
+    }
     do {
       try optimizer.restore(state.optimizer)
     } catch {

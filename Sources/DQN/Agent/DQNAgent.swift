@@ -91,18 +91,21 @@ public final class DQNAgent {
   /// settings say so: `gradientSteps` updates every `trainFrequency` steps after
   /// `learningStarts`, once the buffer holds a batch's worth and a complete transition.
   ///
+  /// - Parameter shouldStop: asked before every update; when it returns true the remaining
+  ///   updates of this step are skipped (Ctrl-C stops within one update, whatever `gradientSteps`).
   /// - Returns: the number of updates made.
   /// - Throws: `NonFiniteLoss` when an update's loss is NaN or infinite (that update changed no
   ///   weight; the caller should stop).
   @discardableResult
-  public func observe(_ transition: Transition) throws(NonFiniteLoss) -> Int {
+  public func observe(_ transition: Transition, shouldStop: () -> Bool = { false }) throws(NonFiniteLoss) -> Int {
     replay.add(
       frame: transition.frame, action: transition.action, reward: settings.clipped(transition.reward),
       terminated: transition.terminated, truncated: transition.truncated)
     if transition.isEpisodeOver { replay.addFinal(frame: transition.nextFrame) }
     steps += 1
     guard settings.learns(atStep: steps), replay.count >= settings.batchSize, replay.canSample else { return 0 }
-    for _ in 0..<settings.gradientSteps {
+    for update in 0..<settings.gradientSteps {
+      if shouldStop() { return update }
       let result = learn()
       guard result.loss.isFinite else { throw NonFiniteLoss(step: steps, loss: result.loss) }
     }

@@ -97,20 +97,26 @@ public final class Trainer {
       }
       transfer = record
     }
-    (state, notes) = try checkpoint.restore(into: agent)
+    (state, notes) = try checkpoint.restore(into: agent, maxEpisodeSteps: definition.observation.maxEpisodeSteps)
+    // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
+    currentFrame = environment.reset(seed: state.episodeSeed)
+    stack.reset(with: currentFrame)
+    for (index, action) in state.episodeActions.enumerated() {
+      let step = environment.step(action)
+      // A saved episode is one still running: an end on the way means the actions are not its own.
+      guard !step.isEpisodeOver else {
+        throw .corruptRun(
+          file: folder.url.path,
+          detail: "the checkpoint's current episode (episodeActions in state.json) ends at action \(index + 1) of \(state.episodeActions.count)")
+      }
+      currentFrame = step.frame
+      stack.push(step.frame)
+    }
     // A crash between a checkpoint and the files beside it leaves those a step behind: renew them.
     try checkpoint.publish(onlineNetwork: agent.onlineNetwork, step: state.step, description: description)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
     try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
-    // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
-    currentFrame = environment.reset(seed: state.episodeSeed)
-    stack.reset(with: currentFrame)
-    for action in state.episodeActions {
-      let step = environment.step(action)
-      currentFrame = step.frame
-      stack.push(step.frame)
-    }
   }
 
   private init(
@@ -127,6 +133,15 @@ public final class Trainer {
       evaluationEnvironment = try definition.makeEnvironment()
     } catch {
       throw .environment(error)
+    }
+    let actionCount = definition.actionNames.count
+    let stackDepth = definition.observation.frameStack
+    do {
+      try DQNAgentBuilder.memoryEstimate(
+        preset: preset, frameShape: definition.frameShape, stackDepth: stackDepth, actionCount: actionCount
+      ).check("\(presetFile) on \(definition.name)")
+    } catch {
+      throw .tooLarge(error)
     }
     do {
       agent = try DQNAgentBuilder.make(
@@ -175,7 +190,7 @@ public final class Trainer {
 
       // 4. Feed the agent: it stores the transition and learns when its settings say so.
       do {
-        try agent.observe(Transition(frame: currentFrame, action: action, step: step))
+        try agent.observe(Transition(frame: currentFrame, action: action, step: step), shouldStop: shouldStop)
       } catch {
         throw .nonFiniteLoss(
           step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
@@ -190,7 +205,9 @@ public final class Trainer {
       }
 
       // 6. Evaluate and keep the best weights.
-      if preset.evalInterval > 0 && state.step % preset.evalInterval == 0 { try evaluate(observer: observer) }
+      if preset.evalInterval > 0 && state.step % preset.evalInterval == 0 {
+        try evaluate(shouldStop: shouldStop, observer: observer)
+      }
 
       // 7. Checkpoint.
       if preset.checkpointInterval > 0 && state.step % preset.checkpointInterval == 0 && state.step < totalSteps {
@@ -249,12 +266,14 @@ public final class Trainer {
     observer(.episode(row))
   }
 
-  private func evaluate(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  /// An evaluation that `shouldStop` cuts short is dropped: no row, no best weights.
+  private func evaluate(shouldStop: () -> Bool, observer: (TrainingEvent) -> Void) throws(TrainingError) {
     var seeds = SplitMix64(seed: state.seed &+ UInt64(state.step) &* 0x9E37_79B9_7F4A_7C15)
     let result = Evaluation.run(
       network: agent.onlineNetwork, environment: evaluationEnvironment,
       stackDepth: definition.observation.frameStack, episodes: preset.evalEpisodes,
-      epsilon: preset.evalEpsilon, seed: seeds.next())
+      epsilon: preset.evalEpsilon, seed: seeds.next(), shouldStop: shouldStop)
+    guard result.episodes == preset.evalEpisodes else { return }
     let isBest = state.bestEvalReturn.map { result.mean > $0 } ?? true
     if isBest {
       state.bestEvalReturn = result.mean
