@@ -124,4 +124,34 @@ import Testing
     damaged[Self.actions + 8] = 9
     #expect(Self.readError(Data(damaged))?.contains("action 9") == true)
   }
+
+  /// Found by the replay-buffer fuzzer: a version-1 file (no checksum) whose priorities put
+  /// nearly all the mass on slots that cannot be sampled yet; sampling trapped after 100,000
+  /// draws. It now falls back to a scan from a random slot.
+  @Test func fuzzerFindingPrioritiesOnUnsampleableSlots() throws {
+    let input = try #require(Data(base64Encoded:
+      "RFFOUkVQTEFZMQoACAAAAAAAAAAEAAAAAAAAAAMAAAAAAAAAAgAAAAAAAAACAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAADwPyUBAgNKAQIDbwECAwAAAAABAAAAAgAAAAAAAAAAAIA/AAAAAAwICAAAAAAAAPA/AAAAAABBcnJheQAAAAAAAAEAAAACAAAAAAAAAAAAgD8AAAAADAgIAAAAAAAAAAAAAAAAAI0sJxg="))
+    let found = ReplayBuffer(
+      ring: FrameRing(capacity: 8, frameShape: FrameShape(height: 2, width: 2, channels: 1)),
+      sampler: PrioritizedSampler(
+        capacity: 8, priorityExponent: 0.6, priorityEpsilon: 1e-6, importanceExponent: LinearSchedule(from: 0.4, to: 1, steps: 10)),
+      stackDepth: 2, nStep: 2, discount: 0.9)
+    try found.read(input, file: "replay.bin", actionCount: 3)
+    #expect(found.canSample)
+    let foundBatch = ReplayBatch(batchSize: 4, observationShape: found.observationShape)
+    var foundRNG = SplitMix64(seed: 5)
+    found.sample(into: foundBatch, step: 1, using: &foundRNG)
+    #expect(foundBatch.indices.allSatisfy { found.bootstrapIndex(of: $0) != nil })
+    // The same mass on unsampleable slots, made by the sampler's own API: sampling still returns.
+    let replay = Self.buffer(steps: 5, capacity: 16)
+    let sampler = try #require(replay.sampler as? PrioritizedSampler)
+    var leaves = [Double](repeating: 0, count: 16)
+    leaves[4] = 1  // the final frame's slot: never a complete transition
+    leaves[0] = 1e-300
+    sampler.restorePriorities(maxPriority: 1, leaves: leaves)
+    let batch = ReplayBatch(batchSize: 4, observationShape: replay.observationShape)
+    var rng = SplitMix64(seed: 1)
+    replay.sample(into: batch, step: 1, using: &rng)
+    #expect(batch.indices.allSatisfy { replay.bootstrapIndex(of: $0) != nil })
+  }
 }

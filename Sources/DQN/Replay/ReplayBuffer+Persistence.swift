@@ -151,8 +151,9 @@ extension ReplayBuffer {
       }
       if keepsPriorities {
         let leaf = load(Double.self, leavesAt + slot * 8)
-        guard leaf.isFinite, leaf >= 0, isTransition || leaf == 0 else {
-          throw .corrupt(file: file, detail: "\(place) has priority \(leaf), allowed a finite number ≥ 0 (0 for a final frame)")
+        guard leaf.isFinite, isTransition ? leaf > 0 : leaf == 0 else {
+          throw .corrupt(
+            file: file, detail: "\(place) has priority \(leaf), allowed a finite number > 0 (0 for a final frame)")
         }
       }
       previousFlags = flags

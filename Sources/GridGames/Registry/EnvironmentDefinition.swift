@@ -203,6 +203,7 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
       case is Double.Type, is Float.Type: "a number"
       case is String.Type: "a string"
       case is Bool.Type: "true or false"
+      case is Node.Scalar.Type: "a single value"
       default: "\(type)"
       }
     }
