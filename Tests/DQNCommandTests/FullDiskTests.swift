@@ -41,11 +41,13 @@ import Testing
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
-  /// Every file under `directory` but the filler: none may be empty or a temporary file.
+  /// Every file under `directory` but the filler: none may be empty or a temporary file, and no
+  /// unfinished checkpoint generation may stay.
   static func expectNoDebris(in directory: URL, _ command: String) {
     let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
     while let url = enumerator?.nextObject() as? URL {
       guard url.lastPathComponent != "filler" else { continue }
+      #expect(!url.lastPathComponent.hasPrefix(".partial-"), "\(command) left the unfinished generation \(url.path)")
       let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
       guard values?.isRegularFile == true else { continue }
       #expect(!url.lastPathComponent.contains(".tmp-"), "\(command) left the temporary file \(url.path)")
@@ -87,6 +89,25 @@ import Testing
       ])
       Self.expectCleanFailure(supervised, "supervised train", disk: disk)
       Self.expectNoDebris(in: disk, "supervised train")
+    }
+  }
+
+  /// With room for the run's first files, the disk fills during a checkpoint: the run stops with
+  /// the error, no half-written generation is taken as a checkpoint, and `--resume` says there is
+  /// none (a restart with the same --out works) instead of training on a mixed state.
+  @Test(arguments: [24 * 1024, 48 * 1024])
+  func trainFailsCleanlyWhenTheDiskFillsDuringACheckpoint(free: Int) throws {
+    try Self.withFullDisk(free: free) { disk in
+      let run = disk.path + "/run"
+      let train = try runDQN([
+        "train", "--env", "catch", "--steps", "300", "--seed", "3", "--quiet", "--out", run,
+        "--set", "checkpointInterval=100", "--set", "evalInterval=0",
+      ])
+      Self.expectCleanFailure(train, "train (\(free) bytes free)", disk: disk)
+      Self.expectNoDebris(in: disk, "train (\(free) bytes free)")
+      let resumed = try runDQN(["train", "--resume", run, "--steps", "300", "--quiet"])
+      #expect(resumed.status != 0)
+      #expect(resumed.stderr.contains("no checkpoint") || resumed.stderr.contains("cannot write"), "\(resumed.stderr)")
     }
   }
 }

@@ -46,6 +46,10 @@ public struct RunCheckpoint: Sendable {
       if FileManager.default.fileExists(atPath: partial.path) { try FileManager.default.removeItem(at: partial) }
       try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: false)
     }
+    // A save that fails (a full disk) removes its unfinished generation; a crash leaves it for
+    // the next `--resume` to remove.
+    var isCommitted = false
+    defer { if !isCommitted { try? FileManager.default.removeItem(at: partial) } }
     let files = Files(partial)
     try Self.write(agent.onlineNetwork, metadata: ["step": "\(loop.step)"], to: files.weights)
     try Self.write(agent.targetNetwork, to: files.target)
@@ -75,6 +79,7 @@ public struct RunCheckpoint: Sendable {
       try FileManager.default.moveItem(at: partial, to: final)
       Self.synchronizeFolder(generationsFolder)
     }
+    isCommitted = true
     try Self.write(agent.onlineNetwork, metadata: ["step": "\(loop.step)"], to: folder.weightsFile)
     try folder.writeDescription(description)
     try removeOldGenerations()
