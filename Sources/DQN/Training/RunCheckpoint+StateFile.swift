@@ -11,7 +11,7 @@ extension RunCheckpoint {
   /// `maxEpisodeSteps` (when the environment has a time limit), every number finite, and the
   /// event file a plain name in the run folder.
   public static func decodeState(
-    _ data: Data, file: String, actionCount: Int, maxEpisodeSteps: Int?
+    _ data: Data, file: String, actionCount: Int, maxEpisodeSteps: Int?, maximumPendingUpdates: Int = Int.max
   ) throws(TrainingError) -> (loop: TrainingState, agent: DQNAgent.Counters) {
     let scalars: Scalars
     do {
@@ -25,6 +25,9 @@ extension RunCheckpoint {
     }
     try check(loop.step >= 0, "step is \(loop.step), allowed ≥ 0")
     try check(agent.updates >= 0, "updateCount is \(agent.updates), allowed ≥ 0")
+    try check(
+      (0...maximumPendingUpdates).contains(agent.pendingUpdates),
+      "pendingUpdates is \(agent.pendingUpdates), allowed 0...\(maximumPendingUpdates) (gradientSteps)")
     try check((0...loop.step).contains(loop.episode), "episode is \(loop.episode), allowed 0...\(loop.step) (the steps done)")
     try check(loop.metricsRows >= 0, "metricsRows is \(loop.metricsRows), allowed ≥ 0")
     try check(loop.evalRows >= 0, "evalRows is \(loop.evalRows), allowed ≥ 0")

@@ -197,7 +197,8 @@ public struct RunCheckpoint: Sendable {
       throw .corruptRun(file: files.state.path, detail: "missing")
     }
     let scalars = try Self.decodeState(
-      data, file: files.state.path, actionCount: agent.actionCount, maxEpisodeSteps: maxEpisodeSteps)
+      data, file: files.state.path, actionCount: agent.actionCount, maxEpisodeSteps: maxEpisodeSteps,
+      maximumPendingUpdates: agent.settings.gradientSteps)
     let online = try Self.read(files.weights)
     let target = try Self.read(files.target)
     let optimizer = try Self.read(files.optimizer)

@@ -170,6 +170,18 @@ public final class Trainer {
     toStep totalSteps: Int, shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void = { _ in }
   ) throws(TrainingError) -> TrainingOutcome {
     sessionStartStep = state.step
+    // An interrupted step first finishes what it owed: its updates, then its evaluation.
+    if agent.pendingUpdates > 0 || state.evaluationPending == true {
+      do {
+        try agent.finishPendingUpdates(shouldStop: shouldStop)
+      } catch {
+        throw .nonFiniteLoss(
+          step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
+      }
+      if agent.pendingUpdates == 0 && state.evaluationPending == true {
+        try evaluate(shouldStop: shouldStop, observer: observer)
+      }
+    }
     while state.step < totalSteps {
       if shouldStop() {
         try saveCheckpoint(observer: observer)
@@ -272,8 +284,11 @@ public final class Trainer {
     let result = Evaluation.run(
       network: agent.onlineNetwork, environment: evaluationEnvironment,
       stackDepth: definition.observation.frameStack, episodes: preset.evalEpisodes,
-      epsilon: preset.evalEpsilon, seed: seeds.next(), shouldStop: shouldStop)
-    guard result.episodes == preset.evalEpisodes else { return }
+      epsilon: preset.evalEpsilon, seed: seeds.next(),
+      shouldStop: { agent.pendingUpdates > 0 || shouldStop() })
+    // Cut short (or due before the step's updates are all made): made in full after a resume.
+    state.evaluationPending = result.episodes == preset.evalEpisodes ? nil : true
+    guard state.evaluationPending == nil else { return }
     let isBest = state.bestEvalReturn.map { result.mean > $0 } ?? true
     if isBest {
       state.bestEvalReturn = result.mean
