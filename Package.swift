@@ -55,7 +55,7 @@ let package = Package(
     .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO", "DQN", "GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "DQNTests", dependencies: ["DQN"]),
+    .testTarget(name: "DQNTests", dependencies: ["DQN", "FileIO"]),
     .testTarget(name: "ViewerTests", dependencies: ["Viewer", "DQN", "GridGames", "NeuralNetwork"]),
     .testTarget(name: "DQNCommandTests", dependencies: ["DQNCommand"]),
   ],

@@ -67,6 +67,10 @@ struct SupervisedTrainCommand: ParsableCommand {
     let description = ModelDescription(
       preset: model, inputShape: train.sampleShape, classes: train.classes, dropout: dropout,
       seed: options.seed)
+    if let problem = description.problem {
+      throw CommandError("\(options.data) does not fit --model \(model.rawValue): \(problem)")
+    }
+    try description.trainingMemory(batchSize: options.batchSize).check("training \(model.rawValue) on \(options.data)")
     let network = description.makeNetwork()
     var metadata: [String: String] = [:]
     if let transfer = transferOptions.transfer {

@@ -24,11 +24,16 @@ struct SupervisedTrainingOptions: ParsableArguments {
   @Option(help: "Seed for initialisation, shuffling, splitting and augmentation (default 1).")
   var seed: UInt64 = 1
 
+  /// The largest `--batch-size`.
+  static let maximumBatchSize = 65_536
+
   /// The fraction held out when `--train-limit` is not given.
   var heldOutFraction: Double { validationFraction ?? 0.1 }
 
   func validate() throws {
-    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+    guard (1...Self.maximumBatchSize).contains(batchSize) else {
+      throw ValidationError("--batch-size must be in 1...\(Self.maximumBatchSize), got \(batchSize)")
+    }
     if let validationFraction, !(0..<1).contains(validationFraction) {
       throw ValidationError("--validation-fraction must be in [0, 1), got \(validationFraction)")
     }
@@ -54,6 +59,10 @@ struct SupervisedTrainingOptions: ParsableArguments {
     }
     guard heldOutFraction > 0 else { return (dataset, nil) }
     let (train, validation) = dataset.split(validationFraction: heldOutFraction, using: &rng)
+    guard train.count > 0, validation.count > 0 else {
+      throw CommandError(
+        "\(data) holds \(dataset.count) images: too few to hold out a fraction of \(heldOutFraction) for validation and train on the rest (use --validation-fraction 0)")
+    }
     return (train, validation)
   }
 }

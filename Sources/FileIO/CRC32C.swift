@@ -11,6 +11,12 @@ public enum CRC32C {
     bytes.withUnsafeBufferPointer { update(0xFFFF_FFFF, $0) } ^ 0xFFFF_FFFF
   }
 
+  /// The checksum of `previous`'s bytes followed by `bytes`, from `previous`'s checksum
+  /// (`extend(0, with: bytes)` is the checksum of `bytes` alone): for data written in pieces.
+  public static func extend(_ previous: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
+    update(previous ^ 0xFFFF_FFFF, bytes.bindMemory(to: UInt8.self)) ^ 0xFFFF_FFFF
+  }
+
   /// TFRecord's masked CRC: rotate right by 15 bits, then add 0xA282EAD8.
   public static func masked(_ bytes: [UInt8]) -> UInt32 {
     let crc = checksum(of: bytes)

@@ -106,7 +106,7 @@ import Testing
       if case .invalidValue(_, "rows", "8", _) = $0 { return true }; return false
     }
     Self.expectError("game: catch\nrows: ten\n") {
-      if case .invalidValue(_, "rows", _, _) = $0 { return true }; return false
+      $0.description.hasSuffix("rows must be an integer, got 'ten'")
     }
     Self.expectError("cellPixels: 2\n") { if case .missingKey(_, "game") = $0 { return true }; return false }
     Self.expectError("game: snake\npalette:\n  head: red\n") {
@@ -136,5 +136,31 @@ import Testing
       #expect(error.description.contains("/tmp/does-not-exist.yaml"))
     }
   }
-}
 
+  /// A key given without a value, or a file cut off after `layout: |`, is an error naming the
+  /// key, never the game's default; a value of the wrong type says what it must be and what it is.
+  @Test func emptyAndWronglyTypedValuesAreNamed() {
+    for yaml in ["game: maze\nlayout: |\n", "game: maze\nlayout:\n", "game: maze\nlayout: |\n\n\n"] {
+      Self.expectError(yaml) { error in
+        if case .invalidValue(_, "layout", "empty", _) = error { return true }
+        if case .invalidLayout = error { return true }
+        return false
+      }
+    }
+    Self.expectError("game: catch\ncellPixels:\n") {
+      if case .invalidValue(_, "cellPixels", "empty", _) = $0 { return true }; return false
+    }
+    Self.expectError("game: catch\nobservation:\n  frameStack:\n") {
+      if case .invalidValue(_, "frameStack", "empty", _) = $0 { return true }; return false
+    }
+    Self.expectError("game: maze\nrows: 9.5\ncolumns: 9\n") {
+      $0.description.hasSuffix("rows must be an integer, got '9.5'")
+    }
+    Self.expectError("game: catch\ncellPixels: [1, 2]\n") {
+      $0.description.hasSuffix("cellPixels must be a single value, got a list")
+    }
+    Self.expectError("game: catch\nstickyActionProbability: often\n") {
+      $0.description.hasSuffix("stickyActionProbability must be a number, got 'often'")
+    }
+  }
+}

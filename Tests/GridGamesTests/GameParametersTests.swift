@@ -65,7 +65,7 @@ import Testing
       if case .invalidValue(_, "mazeSeed", _, _) = $0 { return true }; return false
     }
     EnvironmentDefinitionTests.expectError("game: breakout\ndifficultyRamping: sometimes\n") {
-      if case .invalidValue(_, "difficultyRamping", _, _) = $0 { return true }; return false
+      if case .wrongType(_, "difficultyRamping", "true or false", "'sometimes'") = $0 { return true }; return false
     }
   }
 

@@ -31,13 +31,16 @@ extension DQNAgent {
     public var explorationGenerator: UInt64
     public var samplingGenerator: UInt64
     public var statistics: LearningStatistics
+    /// Updates an interrupted step still owes (absent, 0, in files of uninterrupted steps).
+    public var pendingUpdates: Int
 
     public init(
       steps: Int, updates: Int, explorationGenerator: UInt64, samplingGenerator: UInt64,
-      statistics: LearningStatistics
+      statistics: LearningStatistics, pendingUpdates: Int = 0
     ) {
       self.steps = steps
       self.updates = updates
+      self.pendingUpdates = pendingUpdates
       self.explorationGenerator = explorationGenerator
       self.samplingGenerator = samplingGenerator
       self.statistics = statistics
@@ -48,6 +51,7 @@ extension DQNAgent {
       case updates = "updateCount"
       case explorationGenerator = "actionGenerator"
       case samplingGenerator = "replayGenerator"
+      case pendingUpdates
     }
 
     /// Reads the counters and, from the same keyed container, the statistics' keys.
@@ -57,6 +61,7 @@ extension DQNAgent {
       updates = try container.decode(Int.self, forKey: .updates)
       explorationGenerator = try container.decode(UInt64.self, forKey: .explorationGenerator)
       samplingGenerator = try container.decode(UInt64.self, forKey: .samplingGenerator)
+      pendingUpdates = try container.decodeIfPresent(Int.self, forKey: .pendingUpdates) ?? 0
       statistics = try LearningStatistics(from: decoder)
     }
 
@@ -67,6 +72,7 @@ extension DQNAgent {
       try container.encode(updates, forKey: .updates)
       try container.encode(explorationGenerator, forKey: .explorationGenerator)
       try container.encode(samplingGenerator, forKey: .samplingGenerator)
+      if pendingUpdates != 0 { try container.encode(pendingUpdates, forKey: .pendingUpdates) }
       try statistics.encode(to: encoder)
     }
   }
@@ -78,7 +84,7 @@ extension DQNAgent {
       replay: replay,
       counters: Counters(
         steps: steps, updates: updates, explorationGenerator: explorationGenerator.state,
-        samplingGenerator: samplingGenerator.state, statistics: statistics))
+        samplingGenerator: samplingGenerator.state, statistics: statistics, pendingUpdates: pendingUpdates))
   }
 
   /// Continues from `state`: the agent then acts and learns exactly as the one that gave it.
@@ -104,6 +110,17 @@ extension DQNAgent {
     } catch {
       throw AgentStateError(part: .targetNetwork, detail: "\(error)")
     }
+    // Each slot (`<parameter>.<slot>`) must have its parameter's shape: the optimizer indexes a
+    // slot by the parameter's elements.
+    let shapes = Dictionary(uniqueKeysWithValues: onlineNetwork.parameters.map { ($0.name, $0.value.shape) })
+    for (key, tensor) in state.optimizer where key != "step" {
+      guard let dot = key.lastIndex(of: "."), let shape = shapes[String(key[..<dot])] else {
+        throw AgentStateError(part: .optimizer, detail: "'\(key)' names no parameter of the network")
+      }
+      guard tensor.shape == shape else {
+        throw AgentStateError(part: .optimizer, detail: "'\(key)' has shape \(tensor.shape), its parameter \(shape)")
+      }
+    }
     do {
       try optimizer.restore(state.optimizer)
     } catch {
@@ -112,6 +129,7 @@ extension DQNAgent {
     replay = other
     steps = state.counters.steps
     updates = state.counters.updates
+    pendingUpdates = state.counters.pendingUpdates
     explorationGenerator = SplitMix64(seed: state.counters.explorationGenerator)
     samplingGenerator = SplitMix64(seed: state.counters.samplingGenerator)
     statistics = state.counters.statistics

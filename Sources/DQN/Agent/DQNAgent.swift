@@ -22,6 +22,8 @@ public final class DQNAgent {
   public internal(set) var steps = 0
   /// Learner updates so far.
   public internal(set) var updates = 0
+  /// Updates the current step still owes (left by an interrupted step; 0 otherwise).
+  public internal(set) var pendingUpdates = 0
   /// What the updates measured since `takeStatistics()` was last called.
   public internal(set) var statistics = LearningStatistics()
   /// The latest update's loss (nil before the first; not part of `state`).
@@ -106,22 +108,39 @@ public final class DQNAgent {
   /// `learningStarts`, once the buffer holds a batch's worth and a complete transition.
   ///
   /// - Parameter stream: the environment copy that made it (`--envs N`: its replay stream).
+  /// - Parameter shouldStop: asked before every update; when it returns true the remaining
+  ///   updates of this step are skipped (Ctrl-C stops within one update, whatever `gradientSteps`).
   /// - Returns: the number of updates made.
   /// - Throws: `NonFiniteLoss` when an update's loss is NaN or infinite (that update changed no
   ///   weight; the caller should stop).
   @discardableResult
-  public func observe(_ transition: Transition, stream: Int = 0) throws(NonFiniteLoss) -> Int {
+  public func observe(_ transition: Transition, stream: Int = 0, shouldStop: () -> Bool = { false }) throws(NonFiniteLoss) -> Int {
     replay.add(
       frame: transition.frame, action: transition.action, reward: settings.clipped(transition.reward),
       terminated: transition.terminated, truncated: transition.truncated, stream: stream)
     if transition.isEpisodeOver { replay.addFinal(frame: transition.nextFrame, stream: stream) }
     steps += 1
     guard settings.learns(atStep: steps), replay.count >= settings.batchSize, replay.canSample else { return 0 }
-    for _ in 0..<settings.gradientSteps {
+    pendingUpdates += settings.gradientSteps
+    return try finishPendingUpdates(shouldStop: shouldStop)
+  }
+
+  /// Makes the updates a step still owes (`pendingUpdates`), stopping before any of them when
+  /// `shouldStop` returns true; a checkpoint keeps the rest, and a resumed run makes them first,
+  /// so an interrupted step ends exactly as an uninterrupted one.
+  ///
+  /// - Returns: the number of updates made.
+  @discardableResult
+  public func finishPendingUpdates(shouldStop: () -> Bool = { false }) throws(NonFiniteLoss) -> Int {
+    var made = 0
+    while pendingUpdates > 0 {
+      if shouldStop() { return made }
       let result = learn()
       guard result.loss.isFinite else { throw NonFiniteLoss(step: steps, loss: result.loss) }
+      pendingUpdates -= 1
+      made += 1
     }
-    return settings.gradientSteps
+    return made
   }
 
   /// Returns the statistics of the updates since the last call and starts new ones.

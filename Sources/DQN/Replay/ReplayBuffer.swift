@@ -165,7 +165,12 @@ public final class ReplayBuffer {
       var attempt = 0
       while true {
         attempt += 1
-        precondition(attempt < 100_000, "replay sampling found no complete transition in \(ring.count) slots")
+        if attempt > Self.samplingAttempts {
+          // The sampler's mass lies on slots that cannot be sampled yet (only priorities from a
+          // damaged or forged file do this): take the first complete transition from a random slot.
+          (index, bootstrap) = firstCompleteTransition(using: &rng)
+          break
+        }
         index = sampler.candidate(row: row, of: rows, attempt: attempt, in: ring, using: &rng)
         if let found = bootstrapIndex(of: index) {
           bootstrap = found
@@ -190,6 +195,24 @@ public final class ReplayBuffer {
       }
     }
     sampler.weigh(batch, in: ring, step: step)
+  }
+
+  /// Draws from the sampler before falling back to a scan.
+  static let samplingAttempts = 10_000
+
+  /// The first sampleable transition at or after a random stored slot (wrapping), and its
+  /// bootstrap index.
+  ///
+  /// - Precondition: `canSample`.
+  private func firstCompleteTransition<G: RandomNumberGenerator>(using rng: inout G) -> (index: Int, bootstrap: Int) {
+    let oldest = ring.oldestIndex
+    let count = ring.count
+    let start = Int.random(in: 0..<count, using: &rng)
+    for offset in 0..<count {
+      let index = oldest + (start + offset) % count
+      if let bootstrap = bootstrapIndex(of: index) { return (index, bootstrap) }
+    }
+    preconditionFailure("replay sampling found no complete transition in \(count) slots (sample needs canSample)")
   }
 
   /// Passes the TD errors of the transitions at absolute `indices` to the sampler.

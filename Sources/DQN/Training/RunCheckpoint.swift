@@ -46,6 +46,10 @@ public struct RunCheckpoint: Sendable {
       if FileManager.default.fileExists(atPath: partial.path) { try FileManager.default.removeItem(at: partial) }
       try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: false)
     }
+    // A save that fails (a full disk) removes its unfinished generation; a crash leaves it for
+    // the next `--resume` to remove.
+    var isCommitted = false
+    defer { if !isCommitted { try? FileManager.default.removeItem(at: partial) } }
     let files = Files(partial)
     try Self.write(agent.onlineNetwork, metadata: ["step": "\(loop.step)"], to: files.weights)
     try Self.write(agent.targetNetwork, to: files.target)
@@ -75,6 +79,7 @@ public struct RunCheckpoint: Sendable {
       try FileManager.default.moveItem(at: partial, to: final)
       Self.synchronizeFolder(generationsFolder)
     }
+    isCommitted = true
     try Self.write(agent.onlineNetwork, metadata: ["step": "\(loop.step)"], to: folder.weightsFile)
     try folder.writeDescription(description)
     try removeOldGenerations()
@@ -92,13 +97,16 @@ public struct RunCheckpoint: Sendable {
   ///
   /// - Throws: `TrainingError` when there is no checkpoint, none is complete, or one does not
   ///   fit the agent.
-  public func restore(into agent: DQNAgent) throws(TrainingError) -> (state: TrainingState, notes: [String]) {
+  /// - Parameter maxEpisodeSteps: the environment's time limit (the saved episode must be shorter).
+  public func restore(
+    into agent: DQNAgent, maxEpisodeSteps: Int? = nil
+  ) throws(TrainingError) -> (state: TrainingState, notes: [String]) {
     var notes = removeLeftovers()
     let candidates = generations
     if candidates.isEmpty {
       if FileManager.default.fileExists(atPath: folder.stateFile.path) {
         // A run saved before checkpoints were generations: its files sit in the run folder.
-        return (try restore(into: agent, from: Files(folder.url)), notes)
+        return (try restore(into: agent, from: Files(folder.url), maxEpisodeSteps: maxEpisodeSteps), notes)
       }
       throw .notARun(
         directory: folder.url.path,
@@ -113,7 +121,7 @@ public struct RunCheckpoint: Sendable {
         notes.append("skipped the checkpoint \(generation.lastPathComponent), which is incomplete or damaged (\(error.description)); resuming from the one before")
         continue
       }
-      return (try restore(into: agent, from: Files(generation)), notes)
+      return (try restore(into: agent, from: Files(generation), maxEpisodeSteps: maxEpisodeSteps), notes)
     }
     throw .corruptRun(
       file: generationsFolder.path, detail: "no complete checkpoint: \(problems.joined(separator: "; "))")
@@ -184,17 +192,19 @@ public struct RunCheckpoint: Sendable {
     }
   }
 
-  private func restore(into agent: DQNAgent, from files: Files) throws(TrainingError) -> TrainingState {
-    let scalars = try Self.readScalars(files.state)
-    guard scalars.loop.step >= 0, scalars.loop.episode >= 0, scalars.agent.steps >= 0, scalars.agent.updates >= 0 else {
-      throw .corruptRun(file: files.state.path, detail: "holds negative counts")
+  private func restore(into agent: DQNAgent, from files: Files, maxEpisodeSteps: Int?) throws(TrainingError) -> TrainingState {
+    guard let data = FileManager.default.contents(atPath: files.state.path) else {
+      throw .corruptRun(file: files.state.path, detail: "missing")
     }
+    let scalars = try Self.decodeState(
+      data, file: files.state.path, actionCount: agent.actionCount, maxEpisodeSteps: maxEpisodeSteps,
+      maximumPendingUpdates: agent.settings.gradientSteps)
     let online = try Self.read(files.weights)
     let target = try Self.read(files.target)
     let optimizer = try Self.read(files.optimizer)
     let replay = agent.replay.emptyCopy()
     do {
-      try replay.read(from: files.replay)
+      try replay.read(from: files.replay, actionCount: agent.actionCount)
     } catch {
       throw .replay(error)
     }

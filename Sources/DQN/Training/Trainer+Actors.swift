@@ -121,7 +121,7 @@ extension Trainer {
             actor: fragment.actor, actorStepsPerSecond: rates.actors[fragment.actor], learnerUpdatesPerSecond: rates.updates),
           observer: observer)
       }
-      if Self.crosses(preset.evalInterval, from: stepBefore, to: state.step) { try evaluate(observer: observer) }
+      if Self.crosses(preset.evalInterval, from: stepBefore, to: state.step) { try evaluate(shouldStop: shouldStop, observer: observer) }
       if Self.crosses(preset.checkpointInterval, from: stepBefore, to: state.step) && state.step < totalSteps {
         try saveCheckpoint(observer: observer)
       }

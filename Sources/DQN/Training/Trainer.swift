@@ -110,29 +110,42 @@ public final class Trainer {
       }
       transfer = record
     }
-    (state, notes) = try checkpoint.restore(into: agent)
+    (state, notes) = try checkpoint.restore(into: agent, maxEpisodeSteps: definition.observation.maxEpisodeSteps)
+    if actors > 0 {
+      // Actors start new episodes; the ones cut off by the checkpoint end without a final frame.
+      for stream in 0..<agent.replay.streams { agent.replay.abandonEpisode(stream: stream) }
+      notes.append("a run with actors resumes close to, not exactly as, an uninterrupted one (actors start new episodes, threads interleave)")
+    } else {
+      let others = state.otherEpisodes?.count ?? 0
+      guard others == envs - 1 else {
+        throw .corruptRun(
+          file: folder.url.path,
+          detail: "state.json holds the episodes of \(others + 1) environment copies, but the run has envs: \(envs)")
+      }
+      // Games draw only from their seeded generator: replaying each copy's episode rebuilds it.
+      for copy in 0..<envs {
+        let episode = state.episode(of: copy)
+        currentFrames[copy] = environments[copy].reset(seed: episode.seed)
+        stacks[copy].reset(with: currentFrames[copy])
+        for (index, action) in episode.actions.enumerated() {
+          let step = environments[copy].step(action)
+          // A saved episode is one still running: an end on the way means the actions are not its own.
+          guard !step.isEpisodeOver else {
+            let field = copy == 0 ? "episodeActions" : "otherEpisodes[\(copy - 1)].actions"
+            throw .corruptRun(
+              file: folder.url.path,
+              detail: "the checkpoint's current episode (\(field) in state.json) ends at action \(index + 1) of \(episode.actions.count)")
+          }
+          currentFrames[copy] = step.frame
+          stacks[copy].push(step.frame)
+        }
+      }
+    }
     // A crash between a checkpoint and the files beside it leaves those a step behind: renew them.
     try checkpoint.publish(onlineNetwork: agent.onlineNetwork, step: state.step, description: description)
     sessionStartStep = state.step
     lastCheckpointStep = state.step
     try log.resume(metricsRows: state.metricsRows, evalRows: state.evalRows, events: state.events)
-    if actors > 0 {
-      // Actors start new episodes; the ones cut off by the checkpoint end without a final frame.
-      for stream in 0..<agent.replay.streams { agent.replay.abandonEpisode(stream: stream) }
-      notes.append("a run with actors resumes close to, not exactly as, an uninterrupted one (actors start new episodes, threads interleave)")
-      return
-    }
-    // Games draw only from their seeded generator: replaying the episode's actions rebuilds it.
-    for copy in 0..<envs {
-      let episode = state.episode(of: copy)
-      currentFrames[copy] = environments[copy].reset(seed: episode.seed)
-      stacks[copy].reset(with: currentFrames[copy])
-      for action in episode.actions {
-        let step = environments[copy].step(action)
-        currentFrames[copy] = step.frame
-        stacks[copy].push(step.frame)
-      }
-    }
   }
 
   private init(
@@ -155,6 +168,15 @@ public final class Trainer {
       evaluationEnvironment = try definition.makeEnvironment()
     } catch {
       throw .environment(error)
+    }
+    let actionCount = definition.actionNames.count
+    let stackDepth = definition.observation.frameStack
+    do {
+      try DQNAgentBuilder.memoryEstimate(
+        preset: preset, frameShape: definition.frameShape, stackDepth: stackDepth, actionCount: actionCount
+      ).check("\(presetFile) on \(definition.name)")
+    } catch {
+      throw .tooLarge(error)
     }
     do {
       agent = try DQNAgentBuilder.make(
@@ -188,6 +210,18 @@ public final class Trainer {
     toStep totalSteps: Int, shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void = { _ in }
   ) throws(TrainingError) -> TrainingOutcome {
     sessionStartStep = state.step
+    // An interrupted step first finishes what it owed: its updates, then its evaluation.
+    if agent.pendingUpdates > 0 || state.evaluationPending == true {
+      do {
+        try agent.finishPendingUpdates(shouldStop: shouldStop)
+      } catch {
+        throw .nonFiniteLoss(
+          step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
+      }
+      if agent.pendingUpdates == 0 && state.evaluationPending == true {
+        try evaluate(shouldStop: shouldStop, observer: observer)
+      }
+    }
     while state.step < totalSteps {
       if shouldStop() {
         try saveCheckpoint(observer: observer)
@@ -210,7 +244,7 @@ public final class Trainer {
 
         // 4. Feed the agent: it stores the transition and learns when its settings say so.
         do {
-          try agent.observe(Transition(frame: currentFrames[copy], action: action, step: step), stream: copy)
+          try agent.observe(Transition(frame: currentFrames[copy], action: action, step: step), stream: copy, shouldStop: shouldStop)
         } catch {
           throw .nonFiniteLoss(
             step: state.step, loss: error.loss, lastCheckpoint: lastCheckpointStep.map { "\(folder.url.path) at step \($0)" })
@@ -226,7 +260,9 @@ public final class Trainer {
       }
 
       // 6. Evaluate and keep the best weights.
-      if Self.crosses(preset.evalInterval, from: stepBefore, to: state.step) { try evaluate(observer: observer) }
+      if Self.crosses(preset.evalInterval, from: stepBefore, to: state.step) {
+        try evaluate(shouldStop: shouldStop, observer: observer)
+      }
 
       // 7. Checkpoint.
       if Self.crosses(preset.checkpointInterval, from: stepBefore, to: state.step) && state.step < totalSteps {
@@ -317,12 +353,17 @@ public final class Trainer {
     observer(.episode(row))
   }
 
-  func evaluate(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  /// An evaluation that `shouldStop` cuts short is dropped: no row, no best weights.
+  func evaluate(shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void) throws(TrainingError) {
     var seeds = SplitMix64(seed: state.seed &+ UInt64(state.step) &* 0x9E37_79B9_7F4A_7C15)
     let result = Evaluation.run(
       network: agent.onlineNetwork, environment: evaluationEnvironment,
       stackDepth: definition.observation.frameStack, episodes: preset.evalEpisodes,
-      epsilon: preset.evalEpsilon, seed: seeds.next())
+      epsilon: preset.evalEpsilon, seed: seeds.next(),
+      shouldStop: { agent.pendingUpdates > 0 || shouldStop() })
+    // Cut short (or due before the step's updates are all made): made in full after a resume.
+    state.evaluationPending = result.episodes == preset.evalEpisodes ? nil : true
+    guard state.evaluationPending == nil else { return }
     let isBest = state.bestEvalReturn.map { result.mean > $0 } ?? true
     if isBest {
       state.bestEvalReturn = result.mean

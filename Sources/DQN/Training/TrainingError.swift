@@ -22,6 +22,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
   case nothingToDo(stepsDone: Int, requested: Int)
   /// The transport between actors and the learner failed (a lost rank, a malformed message).
   case transport(TransportError, lastCheckpoint: String?)
+  /// The preset needs more memory than the machine has (`presetFile` names where it came from).
+  case tooLarge(MemoryError)
 
   public var description: String {
     switch self {
@@ -38,6 +40,7 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
       "the loss became \(loss) at step \(step); training stopped"
         + (lastCheckpoint.map { " (the last good checkpoint, \($0), is untouched)" } ?? " (no checkpoint had been saved yet)")
         + "; try a lower learningRate or maxGradientNorm"
+    case .tooLarge(let error): error.description
     case .nothingToDo(let done, let requested):
       "the run has already done \(done) steps; pass --steps above \(done) to continue it (got \(requested))"
     case .transport(let error, let lastCheckpoint):

@@ -25,6 +25,9 @@ public struct TrainingState: Codable, Sendable, Equatable {
   public var recentReturns: [Double] = []
   /// Wall-clock seconds spent in earlier sessions of this run.
   public var elapsedSeconds: Double = 0
+  /// Whether the evaluation due at `step` was cut short by a stop request (absent: no); a
+  /// resumed run makes it first.
+  public var evaluationPending: Bool?
   /// Where the TensorBoard event file ended at the checkpoint (nil when the run writes none).
   public var events: EventFilePosition?
 

@@ -21,9 +21,10 @@ public struct ParameterReader {
 
   /// The value of `key`, or nil if the file does not give it.
   ///
-  /// - Throws: a `DecodingError` naming `key` when the value has another type.
+  /// - Throws: a `DecodingError` naming `key` when the value has another type, and
+  ///   `ParameterError.invalidValue` when the key is given without a value.
   public func value<Value: Decodable>(_ key: String, as type: Value.Type = Value.self) throws -> Value? {
-    try container.decodeIfPresent(Value.self, forKey: AnyCodingKey(key))
+    try container.decodeGiven(Value.self, forKey: key)
   }
 
   /// The value of `key` if it lies in `range`, or nil if the file does not give it.

@@ -54,7 +54,7 @@ struct RawDefinition: Decodable {
   init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: AnyCodingKey.self)
     func value<T: Decodable>(_ key: String, _ type: T.Type) throws -> T? {
-      try container.decodeIfPresent(T.self, forKey: AnyCodingKey(key))
+      try container.decodeGiven(T.self, forKey: key)
     }
     guard let gameName = try value("game", String.self) else { throw DefinitionProblem(key: "game", kind: .missingKey) }
     guard let game = GameRegistry.game(named: gameName) else {
@@ -90,7 +90,7 @@ struct RawObservation: Decodable {
     for key in container.allKeys where !ObservationSettings.keys.contains(key.stringValue) {
       throw DefinitionProblem(key: "observation." + key.stringValue, kind: .unknownKey(allowed: ObservationSettings.keys))
     }
-    colorMode = try container.decodeIfPresent(String.self, forKey: AnyCodingKey("colorMode"))
+    colorMode = try container.decodeGiven(String.self, forKey: "colorMode")
     if container.contains(AnyCodingKey("resize")), try !container.decodeNil(forKey: AnyCodingKey("resize")) {
       let size = try container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey("resize"))
       for key in size.allKeys where !["height", "width"].contains(key.stringValue) {
@@ -100,9 +100,9 @@ struct RawObservation: Decodable {
         height: try size.decode(Int.self, forKey: AnyCodingKey("height")),
         width: try size.decode(Int.self, forKey: AnyCodingKey("width")))
     }
-    frameStack = try container.decodeIfPresent(Int.self, forKey: AnyCodingKey("frameStack"))
-    frameSkip = try container.decodeIfPresent(Int.self, forKey: AnyCodingKey("frameSkip"))
-    maxEpisodeSteps = try container.decodeIfPresent(Int.self, forKey: AnyCodingKey("maxEpisodeSteps"))
+    frameStack = try container.decodeGiven(Int.self, forKey: "frameStack")
+    frameSkip = try container.decodeGiven(Int.self, forKey: "frameSkip")
+    maxEpisodeSteps = try container.decodeGiven(Int.self, forKey: "maxEpisodeSteps")
   }
 }
 

@@ -139,7 +139,7 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
       if case .dataCorrupted(let context) = error, let problem = context.underlyingError.flatMap(DefinitionProblem.init) {
         throw problem.environmentError(file: file)
       }
-      throw decodingProblem(error, file: file)
+      throw decodingProblem(error, file: file, root: node)
     } catch {
       if let problem = DefinitionProblem(error) { throw problem.environmentError(file: file) }
       throw .malformedYAML(file: file, message: "\(error)")
@@ -179,15 +179,37 @@ public struct EnvironmentDefinition: Codable, Sendable, Equatable {
       available: EnvironmentCatalog.names(in: searchDirectory))
   }
 
-  private static func decodingProblem(_ error: DecodingError, file: String) -> EnvironmentError {
+  private static func decodingProblem(_ error: DecodingError, file: String, root: Node) -> EnvironmentError {
     func path(_ context: DecodingError.Context) -> String {
       context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
+    /// The text the file gives at the error's path, quoted ("empty" for none).
+    func found(_ context: DecodingError.Context) -> String {
+      var node: Node? = root
+      for key in context.codingPath {
+        if let index = key.intValue, let sequence = node?.sequence {
+          node = index < sequence.count ? sequence[index] : nil
+        } else {
+          node = node?.mapping?[key.stringValue]
+        }
+      }
+      guard let node else { return "empty" }
+      if let scalar = node.scalar { return scalar.string.isEmpty ? "empty" : "'\(scalar.string)'" }
+      return node.mapping != nil ? "a mapping" : "a list"
+    }
+    func expected(_ type: Any.Type) -> String {
+      switch type {
+      case is Int.Type, is UInt64.Type, is Int32.Type: "an integer"
+      case is Double.Type, is Float.Type: "a number"
+      case is String.Type: "a string"
+      case is Bool.Type: "true or false"
+      case is Node.Scalar.Type: "a single value"
+      default: "\(type)"
+      }
+    }
     switch error {
-    case .typeMismatch(let type, let context):
-      return .invalidValue(file: file, key: path(context), value: "of the wrong type", allowed: "\(type)")
-    case .valueNotFound(let type, let context):
-      return .invalidValue(file: file, key: path(context), value: "null", allowed: "\(type)")
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      return .wrongType(file: file, key: path(context), expected: expected(type), found: found(context))
     case .keyNotFound(let key, let context):
       let prefix = path(context)
       return .missingKey(file: file, key: prefix.isEmpty ? key.stringValue : prefix + "." + key.stringValue)

@@ -14,6 +14,8 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
   case missingKey(file: String, key: String)
   /// A value of the wrong type or out of range.
   case invalidValue(file: String, key: String, value: String, allowed: String)
+  /// A value of the wrong type: `expected` in words ("an integer"), `found` the file's text.
+  case wrongType(file: String, key: String, expected: String, found: String)
   /// `game:` names no game in `GameRegistry`.
   case unknownGame(file: String, game: String, allowed: [String])
   /// The maze layout text is wrong.
@@ -37,6 +39,8 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
       "\(file): missing key '\(key)'"
     case .invalidValue(let file, let key, let value, let allowed):
       "\(file): key '\(key)': invalid value \(value) (allowed: \(allowed))"
+    case .wrongType(let file, let key, let expected, let found):
+      "\(file): \(key) must be \(expected), got \(found)"
     case .unknownGame(let file, let game, let allowed):
       "\(file): key 'game': unknown game '\(game)' (allowed: \(allowed.joined(separator: ", ")))"
     case .invalidLayout(let file, let problem):

@@ -9,6 +9,7 @@ public enum CheckpointError: Error, CustomStringConvertible, LocalizedError, Equ
   case unexpectedTensor(name: String, file: String)
   case shapeMismatch(name: String, expected: [Int], found: [Int], file: String)
   case unwritable(file: String, detail: String)
+  case nonFinite(name: String, index: Int, value: Float, file: String)
 
   public var description: String {
     switch self {
@@ -20,6 +21,8 @@ public enum CheckpointError: Error, CustomStringConvertible, LocalizedError, Equ
     case .shapeMismatch(let name, let expected, let found, let file):
       return "\(file): tensor '\(name)' has shape \(found) but the network expects \(expected)"
     case .unwritable(let file, let detail): return "cannot write \(file): \(detail)"
+    case .nonFinite(let name, let index, let value, let file):
+      return "\(file): tensor '\(name)' holds \(value) at element \(index) (weights must be finite numbers)"
     }
   }
 

@@ -10,8 +10,8 @@ extension Layer {
 
   /// Copies values from `tensors` into the parameters and buffers with the same names.
   ///
-  /// - Throws: `CheckpointError` naming the first missing, extra or wrongly shaped tensor; on
-  ///   error nothing has been changed.
+  /// - Throws: `CheckpointError` naming the first missing, extra or wrongly shaped tensor, or one
+  ///   holding NaN or infinity; on error nothing has been changed.
   public func load(_ tensors: [String: Tensor], file: String) throws {
     let owned = parameters + buffers
     for parameter in owned {
@@ -20,6 +20,9 @@ extension Layer {
       }
       guard value.shape == parameter.value.shape else {
         throw CheckpointError.shapeMismatch(name: parameter.name, expected: parameter.value.shape, found: value.shape, file: file)
+      }
+      if let bad = value.firstNonFinite {
+        throw CheckpointError.nonFinite(name: parameter.name, index: bad.index, value: bad.value, file: file)
       }
     }
     let names = Set(owned.map(\.name))

@@ -38,6 +38,9 @@ enum Gzip {
             throw DataError.malformed(file: file, detail: "corrupt gzip data (zlib status \(status))")
           }
           if let produced = buffer.baseAddress { output.append(produced, count: chunkSize - Int(stream.avail_out)) }
+          guard output.count <= maximumDecompressedBytes else {
+            throw DataError.malformed(file: file, detail: "decompresses to more than \(maximumDecompressedBytes >> 30) GiB")
+          }
         }
       } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
     }
@@ -47,11 +50,24 @@ enum Gzip {
     return output
   }
 
+  /// The most bytes a data file may decompress to (MNIST's largest file is 47 MB).
+  static let maximumDecompressedBytes = 4 << 30
+
   /// The file's bytes, decompressed when it is gzip.
   static func readPossiblyCompressed(_ url: URL) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DataError.missing(file: url.path)
-    }
-    return isCompressed(data) ? try decompress(data, file: url.path) : data
+    try decompressIfNeeded(Data(contentsOfDataFile: url), file: url.path)
+  }
+
+  /// `data` decompressed when it is gzip, else itself.
+  static func decompressIfNeeded(_ data: Data, file: String) throws -> Data {
+    isCompressed(data) ? try decompress(data, file: file) : data
+  }
+}
+
+extension Data {
+  /// The bytes of a data file, or `DataError.missing`.
+  init(contentsOfDataFile url: URL) throws {
+    guard let data = FileManager.default.contents(atPath: url.path) else { throw DataError.missing(file: url.path) }
+    self = data
   }
 }

@@ -45,12 +45,16 @@ public enum ModelStore {
     }
     let description: ModelDescription
     do {
-      description = try JSONDecoder().decode(ModelDescription.self, from: data)
+      description = try ModelDescription.decode(data, file: descriptionURL.path)
     } catch {
-      throw ModelError.notAModel(directory: directory.path, detail: "\(descriptionFile) is not a model description (\(error))")
+      throw ModelError.notAModel(directory: directory.path, detail: error.description)
     }
-    guard description.inputShape.count == 3, description.inputShape.allSatisfy({ $0 > 0 }), description.classes > 1 else {
-      throw ModelError.notAModel(directory: directory.path, detail: "\(descriptionFile) has input shape \(description.inputShape) and \(description.classes) classes")
+    var estimate = MemoryEstimate()
+    estimate.add("parameters (loaded and built)", count: description.parameterCount, bytesEach: 8)
+    do {
+      try estimate.check("the model in \(directory.path)")
+    } catch {
+      throw ModelError.notAModel(directory: directory.path, detail: error.description)
     }
     let network = description.makeNetwork()
     try network.load(from: directory.appendingPathComponent(weightsFile))

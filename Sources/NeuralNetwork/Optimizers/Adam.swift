@@ -52,7 +52,8 @@ public struct Adam: Optimizer {
   }
 
   public mutating func restore(_ state: [String: Tensor]) throws {
+    let step = try Self.step(from: state)
     try table.restore(state)
-    stepCount = Self.step(from: state)
+    stepCount = step
   }
 }

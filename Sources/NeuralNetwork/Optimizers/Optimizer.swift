@@ -19,5 +19,16 @@ extension Optimizer {
   /// The step count as the `step` tensor of `state`.
   static func stepTensor(_ step: Int) -> Tensor { Tensor(shape: [1], scalars: [Float(step)]) }
   /// The step count saved in `state` (0 when it has none).
-  static func step(from state: [String: Tensor]) -> Int { Int(state["step"]?[flat: 0] ?? 0) }
+  ///
+  /// - Throws: `OptimizerError.invalidState` unless it is one whole number in 0...10¹⁵.
+  static func step(from state: [String: Tensor]) throws -> Int {
+    guard let tensor = state["step"] else { return 0 }
+    guard tensor.count == 1, let value = tensor.scalars.first, value.isFinite, value >= 0, value <= 1e15,
+      value == value.rounded()
+    else {
+      throw OptimizerError.invalidState(
+        name: "step", detail: "must be one whole number in 0...10^15, got \(tensor.scalars.prefix(4))")
+    }
+    return Int(value)
+  }
 }

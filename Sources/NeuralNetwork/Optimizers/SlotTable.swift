@@ -54,6 +54,9 @@ struct SlotTable: Sendable {
       let name = String(key[..<dot])
       let slotName = String(key[key.index(after: dot)...])
       guard let slotIndex = slotNames.firstIndex(of: slotName) else { continue }
+      if let bad = value.firstNonFinite {
+        throw OptimizerError.invalidState(name: key, detail: "holds \(bad.value) at element \(bad.index) (must be finite)")
+      }
       var values = rebuilt[name] ?? Array(repeating: Tensor.empty, count: slotNames.count)
       values[slotIndex] = value
       rebuilt[name] = values

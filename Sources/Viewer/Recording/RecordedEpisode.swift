@@ -31,6 +31,9 @@ public struct RecordedEpisode: Sendable, Equatable {
   /// The sum of the rewards.
   public var totalReward: Double { rewards.reduce(0) { $0 + Double($1) } }
 
+  /// The longest episode a recording may hold (environments end episodes after at most 10⁸ steps).
+  static let maximumLength = 100_000_000
+
   static func parse(_ node: Node, index: Int, file: String) throws(ViewerError) -> RecordedEpisode {
     let prefix = "episodes[\(index)]"
     guard let mapping = node.mapping else {
@@ -45,8 +48,8 @@ public struct RecordedEpisode: Sendable, Equatable {
     guard let seed = UInt64(try field("seed")) else {
       throw .corruptRecording(file: file, key: "\(prefix).seed", detail: "must be an integer ≥ 0")
     }
-    guard let length = Int(try field("length")), length >= 0 else {
-      throw .corruptRecording(file: file, key: "\(prefix).length", detail: "must be an integer ≥ 0")
+    guard let length = Int(try field("length")), (0...maximumLength).contains(length) else {
+      throw .corruptRecording(file: file, key: "\(prefix).length", detail: "must be an integer in 0...\(maximumLength)")
     }
     guard let end = End(rawValue: try field("end")) else {
       throw .corruptRecording(
