@@ -61,13 +61,18 @@ extension QNetworkBuilder {
         parameters += 64 * 64 + 64
         activations += 64
       }
-    case .minatar:
+    case .minatar, .minatarLayerNorm:
       let pixels = max(height - 2, 1) * max(width - 2, 1)
       conv(channels, 16, 3, pixels)
+      // minatar-layernorm: a LayerNorm (gain and shift) over the 16 channels, and over the 128
+      // features of the dense layer when there is one before the head.
+      let normalised = kind == .minatarLayerNorm
+      if normalised { parameters += 2 * 16 }
       features = 16 * pixels
       hidden = 128
       if !dueling {
         parameters += features * 128 + 128
+        if normalised { parameters += 2 * 128 }
         activations += 128
         features = 128
       }
