@@ -89,6 +89,12 @@ import Testing
       ])
       Self.expectCleanFailure(supervised, "supervised train", disk: disk)
       Self.expectNoDebris(in: disk, "supervised train")
+      // No description beside weights it does not describe: model.json is written last.
+      let model = disk.appendingPathComponent("model")
+      #expect(
+        !FileManager.default.fileExists(atPath: model.appendingPathComponent("model.json").path)
+          || FileManager.default.fileExists(atPath: model.appendingPathComponent("weights.safetensors").path),
+        "supervised train left model.json without its weights")
     }
   }
 

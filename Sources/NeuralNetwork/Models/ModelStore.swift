@@ -20,10 +20,19 @@ public enum ModelStore {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let json = try encoder.encode(description)
-    try AtomicFile.write(json, to: directory.appendingPathComponent(descriptionFile))
+    // The weights first, the description last: a folder whose weights could not be written gets
+    // no new model.json, and one whose model.json could not be written loses the new weights, so
+    // a failed save never leaves a description beside weights it does not describe.
+    let weightsURL = directory.appendingPathComponent(weightsFile)
     try network.save(
-      to: directory.appendingPathComponent(weightsFile),
+      to: weightsURL,
       metadata: metadata.merging(["preset": description.preset.rawValue, "format": description.format]) { $1 })
+    do {
+      try AtomicFile.write(json, to: directory.appendingPathComponent(descriptionFile))
+    } catch {
+      try? FileManager.default.removeItem(at: weightsURL)
+      throw error
+    }
   }
 
   /// Where a model's weights came from, as weights-file metadata: `init_from` (the source file),
