@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import GridGames
 import NeuralNetwork
@@ -141,5 +142,54 @@ import Testing
         #expect((observed < 10) == (next < 10), "\(observed) → \(next)")
       }
     }
+  }
+
+  /// An Ape-X checkpoint holds episodes that actors abandoned (no final frame, the next step a new
+  /// episode) and streams whose episode was abandoned last: the file's checks accept both and the
+  /// buffer comes back the same; a cut that is not an abandon (an ended step without its final
+  /// frame) is still refused.
+  @Test func abandonedEpisodesRoundTripThroughTheFile() throws {
+    func make() -> ReplayBuffer {
+      ReplayBuffer(
+        ring: FrameRing(capacity: 40, frameShape: Self.shape, streams: 2), sampler: UniformSampler(), stackDepth: 1,
+        nStep: 3, discount: 0.5)
+    }
+    let replay = make()
+    for t in 0..<5 { replay.add(frame: Self.frame(stream: 0, t: t), action: 0, reward: 1, terminated: false, truncated: false) }
+    replay.abandonEpisode(stream: 0)
+    for t in 10..<16 {
+      replay.add(frame: Self.frame(stream: 0, t: t), action: 1, reward: 1, terminated: t == 15, truncated: false)
+    }
+    replay.addFinal(frame: Self.frame(stream: 0, t: 16))
+    for t in 0..<7 {
+      replay.add(frame: Self.frame(stream: 1, t: t), action: 2, reward: 0, terminated: false, truncated: false, stream: 1)
+    }
+    replay.abandonEpisode(stream: 1)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("abandoned-\(UUID().uuidString).bin")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try replay.write(to: url)
+    let copy = make()
+    try copy.read(from: url, actionCount: 3)
+    #expect(copy.ring.addedCounts == replay.ring.addedCounts)
+    #expect(copy.streamsAtEpisodeStart == [true, true])
+    let a = ReplayBatch(batchSize: 16, observationShape: replay.observationShape)
+    let b = ReplayBatch(batchSize: 16, observationShape: replay.observationShape)
+    var first = SplitMix64(seed: 4)
+    var second = SplitMix64(seed: 4)
+    replay.sample(into: a, step: 0, using: &first)
+    copy.sample(into: b, step: 0, using: &second)
+    #expect(a.indices == b.indices && a.observations == b.observations && a.nextObservations == b.nextObservations)
+    // Stream 0's ended step (t = 15) loses its final frame: that is damage, not an abandon. The
+    // flags of stream 0 come first in the flags block; its final frame is its 12th slot.
+    var bytes = [UInt8](try Data(contentsOf: url))
+    let stored = 12 + 7
+    let frameBytes = Self.shape.height * Self.shape.width * Self.shape.channels
+    let flagsAt = 12 + 8 * (8 + 1 + 2 * 2) + stored * (frameBytes + 8)
+    #expect(bytes[flagsAt + 11] == 0)
+    bytes[flagsAt + 11] = FrameRing.transitionBit | FrameRing.episodeStartBit
+    let body = bytes.count - 4
+    let checksum = bytes.withUnsafeBytes { CRC32C.extend(0, with: UnsafeRawBufferPointer(rebasing: $0[..<body])) }
+    for k in 0..<4 { bytes[body + k] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt32(k))) }
+    #expect(throws: ReplayFileError.self) { try make().read(Data(bytes), file: "damaged.bin", actionCount: 3) }
   }
 }
