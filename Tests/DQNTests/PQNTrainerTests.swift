@@ -38,6 +38,26 @@ import Testing
     #expect(evaluations.count == 1 + 10)
   }
 
+  /// A rollout that cannot fit the machine's memory is refused with the estimate before anything
+  /// is allocated (4096 games × 100,000 steps of Breakout's 4×10×10 floats: about 610 GiB).
+  @Test func aRolloutTooLargeForTheMachineIsRefused() throws {
+    let directory = try TrainerTests.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let preset = try Self.preset("breakout", ["environments=4096", "rolloutSteps=100000"])
+    do {
+      _ = try PQNTrainer(
+        newRunAt: directory.appendingPathComponent("big"), preset: preset,
+        environment: try TrainerTests.definition("breakout"), seed: 1)
+      Issue.record("a 610 GiB rollout was accepted")
+    } catch {
+      guard let training = error as? TrainingError, case .tooLarge(let memory) = training else {
+        Issue.record("unexpected error: \(error)")
+        return
+      }
+      #expect(memory.description.contains("rollout of 4096 × 100000 observations"), "\(memory)")
+    }
+  }
+
   /// A checkpoint holds the network, the optimizer and the counters (no replay, no target), and
   /// `--resume` continues them: same weights, same counters, logs cut back to the checkpoint.
   @Test func resumeContinuesFromTheCheckpoint() throws {

@@ -158,6 +158,19 @@ public final class PQNTrainer {
       throw .network(error, file: presetFile)
     }
     parameters = network.parameters
+    // The rollout (every step's observation) dominates: check it fits before allocating it.
+    let steps = Double(preset.environments) * Double(preset.rolloutSteps)
+    let parameterCount = Double(parameters.reduce(0) { $0 + $1.value.count })
+    var estimate = MemoryEstimate()
+    estimate.add("a rollout of \(preset.environments) × \(preset.rolloutSteps) observations", bytes: steps * Double(observationSize) * 4)
+    estimate.add("its actions, rewards, ends and values", bytes: steps * 17)
+    estimate.add("a minibatch and its activations", bytes: steps / Double(preset.minibatches) * Double(observationSize) * 4 * 3)
+    estimate.add("the network with gradients and optimizer state", bytes: parameterCount * 4 * 4)
+    do {
+      try estimate.check("\(presetFile) on \(definition.name)")
+    } catch {
+      throw .tooLarge(error)
+    }
     optimizer = DQNAgentBuilder.optimizer(preset: preset)
     exploration = DQNAgentBuilder.exploration(preset: preset)
     stacks = [ObservationStack](repeating: ObservationStack(frameShape: frame, depth: depth), count: preset.environments)
