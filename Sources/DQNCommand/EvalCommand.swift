@@ -30,16 +30,9 @@ struct EvalCommand: ParsableCommand {
     case .latest: file = folder.weightsFile
     case nil: file = hasBest ? folder.bestWeightsFile : folder.weightsFile
     }
-    let network = try RunFolder.loadNetwork(description, weights: file)
-    let environment: GridEnvironment
-    do {
-      environment = try description.environment.makeEnvironment()
-    } catch {
-      throw TrainingError.environment(error)
-    }
-    let result = Evaluation.run(
-      network: network, environment: environment, stackDepth: description.environment.observation.frameStack,
-      episodes: count.episodes, epsilon: trained.epsilon(default: description.preset), seed: trained.seed)
+    let result = try RunFolder.evaluate(
+      description, weights: file, episodes: count.episodes, epsilon: trained.epsilon(default: description.preset),
+      seed: trained.seed)
     print("agent: \(trained.agent) (\(description.environment.name), \(description.stepsDone) steps, \(file.lastPathComponent))")
     print(result.summaryLine)
   }

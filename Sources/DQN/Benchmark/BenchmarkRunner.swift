@@ -187,16 +187,9 @@ public final class BenchmarkRunner {
   func evaluate(_ folder: RunFolder) throws(BenchmarkError) -> BenchmarkRun.FinalEvaluation {
     do {
       let description = try folder.readDescription()
-      let network = try RunFolder.loadNetwork(description, weights: folder.weightsFile)
-      let environment: GridEnvironment
-      do {
-        environment = try description.environment.makeEnvironment()
-      } catch {
-        throw TrainingError.environment(error)
-      }
-      let result = Evaluation.run(
-        network: network, environment: environment, stackDepth: description.environment.observation.frameStack,
-        episodes: settings.evaluationEpisodes, epsilon: description.preset.evalEpsilon, seed: settings.evaluationSeed)
+      let result = try RunFolder.evaluate(
+        description, weights: folder.weightsFile, episodes: settings.evaluationEpisodes,
+        epsilon: description.preset.evalEpsilon, seed: settings.evaluationSeed)
       return BenchmarkRun.FinalEvaluation(
         step: description.stepsDone, mean: result.mean, standardDeviation: result.standardDeviation,
         episodes: result.episodes, weights: "weights.safetensors")

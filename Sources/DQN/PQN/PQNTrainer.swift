@@ -84,13 +84,7 @@ public final class PQNTrainer {
 
   /// Reopens the PQN run in `url` at its last checkpoint (see the type's note on episodes).
   public convenience init(resuming url: URL) throws(TrainingError) {
-    let folder = RunFolder(url)
-    guard RunCheckpoint(folder: folder).exists else {
-      throw .notARun(
-        directory: url.path,
-        detail: "it has no checkpoint (a run stopped before its first checkpoint can be started again with the same --out)")
-    }
-    let saved = try folder.readDescription()
+    let (folder, saved) = try RunFolder.checkpointed(url)
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path)

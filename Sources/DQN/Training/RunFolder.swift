@@ -49,6 +49,35 @@ public struct RunFolder: Sendable {
     }
   }
 
+  /// Loads `weights` into `description`'s Q-network and plays `episodes` fresh episodes of its
+  /// environment ε-greedily (`Evaluation.run`): what `dqn eval` and `dqn benchmark` report.
+  public static func evaluate(
+    _ description: Description, weights: URL, episodes: Int, epsilon: Float, seed: UInt64,
+    onEpisode: (Int, Double) -> Void = { _, _ in }
+  ) throws(TrainingError) -> EvaluationResult {
+    let network = try loadNetwork(description, weights: weights)
+    let environment: GridEnvironment
+    do {
+      environment = try description.environment.makeEnvironment()
+    } catch {
+      throw .environment(error)
+    }
+    return Evaluation.run(
+      network: network, environment: environment, stackDepth: description.environment.observation.frameStack,
+      episodes: episodes, epsilon: epsilon, seed: seed, onEpisode: onEpisode)
+  }
+
+  /// Opens a run folder for `--resume`: it must hold a checkpoint; returns its description.
+  static func checkpointed(_ url: URL) throws(TrainingError) -> (folder: RunFolder, saved: Description) {
+    let folder = RunFolder(url)
+    guard RunCheckpoint(folder: folder).exists else {
+      throw .notARun(
+        directory: url.path,
+        detail: "it has no checkpoint (shipped agents keep only their weights; a run stopped before its first checkpoint can be started again with the same --out)")
+    }
+    return (folder, try folder.readDescription())
+  }
+
   /// Makes a Q-network for `description` and loads `weights` into it.
   ///
   /// - Throws: `TrainingError.network` when the preset's network cannot take the environment's

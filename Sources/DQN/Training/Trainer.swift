@@ -91,13 +91,7 @@ public final class Trainer {
   /// - Throws: `TrainingError` when the folder is not a run, a file is missing, truncated or
   ///   corrupted, or the saved network does not fit the environment.
   public convenience init(resuming url: URL) throws(TrainingError) {
-    let folder = RunFolder(url)
-    guard RunCheckpoint(folder: folder).exists else {
-      throw .notARun(
-        directory: url.path,
-        detail: "it has no checkpoint (shipped agents keep only their weights; a run stopped before its first checkpoint can be started again with the same --out)")
-    }
-    let saved = try folder.readDescription()
+    let (folder, saved) = try RunFolder.checkpointed(url)
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path, envs: saved.envs, actors: saved.actors)
