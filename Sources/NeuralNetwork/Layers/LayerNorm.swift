@@ -37,12 +37,7 @@ public final class LayerNorm: Layer {
   public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
   /// (groups, spatial): group g = n·spatial + s holds the values at `(n·F + f)·spatial + s`.
-  private func layout(_ shape: [Int]) -> (batch: Int, spatial: Int) {
-    precondition(
-      (shape.count == 2 || shape.count == 4) && shape[1] == features,
-      "\(self) expects [N, \(features)] or [N, \(features), H, W], got \(shape)")
-    return (shape[0], shape.count == 4 ? shape[2] * shape[3] : 1)
-  }
+  private func layout(_ shape: [Int]) -> (batch: Int, spatial: Int) { featureLayout(shape, features: features, layer: self) }
 
   public func forward(_ input: Tensor, training: Bool) -> Tensor {
     let (batch, spatial) = layout(input.shape)
