@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Print performance figures: network updates, environments, the training loop.",
-    subcommands: [BenchNetworkCommand.self, BenchEnvCommand.self, BenchTrainCommand.self]
+    abstract: "Print performance figures: network updates, environments, the training loop, scaling.",
+    subcommands: [BenchNetworkCommand.self, BenchEnvCommand.self, BenchTrainCommand.self, BenchScaleCommand.self]
   )
 }

@@ -236,6 +236,17 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       MPI.abort(code: 1)
     }
     for note in trainer.notes { print("note: \(note)") }
+    // mpirun answers a dead rank by sending SIGTERM to the others and SIGKILL soon after, which
+    // may not leave rank 0 time to save and report: say what to do the moment the signal comes.
+    let folderPath = trainer.folder.url.path
+    cshims_set_interrupt_message("""
+
+      rank 0 (learner): signal received — Ctrl-C, or mpirun ending the job because a rank died \
+      (mpirun's message names it). Saving a checkpoint; if mpirun kills this rank first, the last \
+      complete checkpoint in \(folderPath)/checkpoints is intact. Continue with: \
+      mpirun -np \(ranks) dqn train --resume \(folderPath) --distributed --actors-per-rank \(actorsPerRank) --steps \(totalSteps)
+
+      """)
     var reporter = ProgressReporter(quiet: quiet)
     let transport = MPILearnerTransport(ranks: ranks)
     let outcome: TrainingOutcome

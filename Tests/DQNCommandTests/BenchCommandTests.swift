@@ -38,3 +38,36 @@ import Testing
     }
   }
 }
+
+@Suite struct BenchScaleCommandTests {
+  /// Every configuration row and the projection come back as JSON, with the steps each run made.
+  @Test func benchScalePrintsEveryConfigurationAndTheProjection() throws {
+    let result = try runDQN([
+      "bench", "scale", "--env", "catch", "--agent", "catch", "--steps", "1200", "--learning-starts", "400",
+      "--envs", "2", "--actors", "1", "--ranks", "none", "--json",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let objects = try result.stdout.split(separator: "\n").map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+    #expect(objects.map { $0["name"] as? String } == [
+      "single loop (envs 1)", "envs 2", "actors 1 (threads)", "acting only (envs 1, ε 0.01)", "projection",
+    ])
+    for figure in objects.dropLast() {
+      #expect((figure["steps"] as? Int ?? 0) >= 1200, "\(figure)")
+      #expect((figure["seconds"] as? Double ?? 0) > 0)
+    }
+    #expect(objects[0]["updates"] as? Int ?? 0 > 0)
+    #expect(objects[3]["updates"] as? Int == 0)
+    let projection = objects[4]
+    #expect((projection["actor_s_per_transition"] as? Double ?? 0) > 0)
+    #expect((projection["learner_s_per_batch"] as? Double ?? 0) > 0)
+  }
+
+  @Test func benchScaleRefusesBadCounts() throws {
+    for arguments in [["--actors", "0"], ["--ranks", "1"], ["--ranks", "two"], ["--steps", "100"]] {
+      let refused = try runDQN(["bench", "scale", "--env", "catch"] + arguments)
+      #expect(refused.status != 0, "\(arguments)")
+    }
+  }
+}

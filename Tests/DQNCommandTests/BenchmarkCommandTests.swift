@@ -79,6 +79,26 @@ import Testing
     #expect(try Self.csvRows(out.appendingPathComponent("results.csv")) == (try Self.csvRows(results.appendingPathComponent("results.csv"))))
   }
 
+  /// Ctrl-C while runs still wait their turn: the running child checkpoints, nothing new starts,
+  /// and the command exits (130) promptly instead of waiting on runs it will never start.
+  @Test func ctrlCWithRunsWaitingExits() throws {
+    let directory = try temporaryDirectory("dqn-benchmark-interrupt")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let result = try InterruptTests.interrupt(
+      [
+        "benchmark", "--envs", "breakout", "--agent", "dqn", "--seeds", "1,2", "--jobs", "1", "--steps", "100000000",
+        "--set", "learningStarts=100", "--set", "checkpointInterval=100", "--set", "bufferSize=1000",
+        "--out", out.path, "--results", directory.appendingPathComponent("results").path,
+      ],
+      after: 4)
+    #expect(result.status == 130, "\(result.stdout)\n\(result.stderr)")
+    #expect(result.seconds < 15, "\(result.seconds) s")
+    #expect(result.stdout.contains("breakout-seed1: started"), "\(result.stdout)")
+    #expect(!result.stdout.contains("breakout-seed2: started"), "\(result.stdout)")
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("breakout-seed1/checkpoints").path))
+  }
+
   @Test func helpExplainsFamiliesResumingAndResults() throws {
     let help = try runDQN(["benchmark", "--help"])
     #expect(help.status == 0)

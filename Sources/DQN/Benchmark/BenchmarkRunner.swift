@@ -105,7 +105,8 @@ public final class BenchmarkRunner {
     var running: [Child] = []
     var stopping = false
     var lastReport = Date.distantPast
-    while !pending.isEmpty || !running.isEmpty {
+    // Once stopping, runs still waiting are left for the next invocation: only the children end.
+    while (!pending.isEmpty && !stopping) || !running.isEmpty {
       if !stopping && shouldStop() {
         stopping = true
         report("stopping: the running children save a checkpoint and exit; run the same command again to continue")
