@@ -13,7 +13,7 @@ struct InspectCommand: ParsableCommand {
       Takes a supervised model folder (model.json), a run or agent folder (agent.yaml), or a
       .safetensors file. The layer names (conv1, fc1, …) are what --init-layers and --freeze take in
       `dqn train` and `dqn supervised train`; torso stands for the layers before Flatten (the
-      convolutions). Example: dqn inspect Agents/trained/breakout
+      convolutions). Example: dqn inspect Agents/trained/breakout-dqn
       """)
 
   @Argument(help: "A model folder, a run or agent folder, or a .safetensors file.")

@@ -31,7 +31,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       Q-network's convolutions (conv1 in minatar, conv1 to conv3 in nature; small
       has none); the dense layers (fc1, fc2, or a dueling head's value1, value2,
       advantage1, advantage2) are the head:
-        dqn train --env space-invaders --init-from Agents/trained/breakout \\
+        dqn train --env space-invaders --init-from Agents/trained/breakout-dqn \\
           --init-layers torso
       Add --freeze torso to keep it fixed; agent.yaml records the source and the
       frozen layers, and --resume keeps them frozen. `dqn inspect RUN_OR_AGENT`

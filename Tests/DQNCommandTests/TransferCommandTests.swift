@@ -77,10 +77,10 @@ private let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k")
   }
 
   @Test func inspectListsLayersTensorsAndTheParameterCount() throws {
-    let result = try runDQN(["inspect", "Agents/trained/breakout"])
+    let result = try runDQN(["inspect", "Agents/trained/breakout-dqn"])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "DQN agent Agents/trained/breakout: minatar network for breakout, input [4, 10, 10], 6 actions, 1000000 steps trained")
+    #expect(lines.first == "DQN agent Agents/trained/breakout-dqn: minatar network for breakout, input [4, 10, 10], 6 actions, 1000000 steps trained")
     let columns = lines.map { $0.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     #expect(columns.contains(["conv1", "Conv2D(4→16, 3×3, stride 1, padding 0, ReLU, conv1)", "conv1.weight", "[16, 4, 3, 3]", "576"]))
     #expect(columns.contains(["fc1.bias", "[128]", "128"]))
@@ -88,7 +88,7 @@ private let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k")
     #expect(lines.contains("total: 6 parameter tensors, 132566 parameters"))
     #expect(lines.contains("layers: conv1, fc1, fc2"))
     #expect(lines.contains("torso (the layers before Flatten): conv1"))
-    let file = try runDQN(["inspect", "Agents/trained/breakout/best.safetensors"])
+    let file = try runDQN(["inspect", "Agents/trained/breakout-dqn/best.safetensors"])
     #expect(file.status == 0, "\(file.stderr)")
     #expect(file.stdout.contains("total: 6 tensors, 132566 values"))
   }
@@ -111,8 +111,8 @@ private let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k")
     let out = directory.appendingPathComponent("run").path
     let cases: [([String], [String])] = [
       // Breakout's network sees 4 stacked frames and has 6 actions: none of its tensors fits Catch's.
-      (["train", "--env", "catch", "--init-from", "Agents/trained/breakout", "--out", out],
-       ["Agents/trained/breakout/weights.safetensors", "no tensor matches", "conv1.weight"]),
+      (["train", "--env", "catch", "--init-from", "Agents/trained/breakout-dqn", "--out", out],
+       ["Agents/trained/breakout-dqn/weights.safetensors", "no tensor matches", "conv1.weight"]),
       (["train", "--env", "catch", "--set", "network=small", "--freeze", "torso", "--out", out], ["--freeze torso", "no torso"]),
       (["train", "--env", "catch", "--freeze", "conv9", "--out", out], ["--freeze", "no layer 'conv9'", "conv1, fc1, fc2"]),
       (["train", "--env", "catch", "--freeze", "conv1,fc1,fc2", "--out", out], ["every layer", "nothing would train"]),
@@ -120,8 +120,8 @@ private let mnist = repositoryRoot().appendingPathComponent("Datasets/mnist-4k")
       (["train", "--env", "catch", "--init-from", "README.md", "--out", out], ["README.md is not a saved model", "safetensors"]),
       (["train", "--env", "catch", "--init-layers", "conv1", "--out", out], ["--init-layers", "--init-from"]),
       (["train", "--resume", out, "--freeze", "conv1"], ["--resume", "--freeze"]),
-      (["supervised", "train", "--data", digits, "--init-from", "Agents/trained/breakout", "--init-layers", "conv1", "--out", out],
-       ["Agents/trained/breakout/weights.safetensors", "conv1.weight", "[16, 4, 3, 3]", "[30, 1, 5, 5]"]),
+      (["supervised", "train", "--data", digits, "--init-from", "Agents/trained/breakout-dqn", "--init-layers", "conv1", "--out", out],
+       ["Agents/trained/breakout-dqn/weights.safetensors", "conv1.weight", "[16, 4, 3, 3]", "[30, 1, 5, 5]"]),
       (["supervised", "train", "--data", digits, "--model", "mlp", "--init-from", "Agents/trained/catch", "--init-layers", "fc1", "--out", out],
        ["Agents/trained/catch/weights.safetensors", "fc1.weight"]),
       (["supervised", "train", "--data", digits, "--train-limit", "5000", "--out", out], ["--train-limit 5000", "1797 images"]),
