@@ -85,4 +85,29 @@ import Testing
     let eval = try String(contentsOfFile: run + "/eval.csv", encoding: .utf8)
     #expect(eval.split(separator: "\n").count == 1, "\(eval)")
   }
+
+  /// The same for PQN, whose evaluation used to run to its end whatever the signal: an endless
+  /// evaluation (a policy whose episodes never end would be one) stops within a second, owes the
+  /// evaluation in its checkpoint, and a resume makes it first.
+  @Test func ctrlCStopsALongPQNEvaluationAndTheResumeOwesIt() throws {
+    let run = try temporaryDirectory("dqn-interrupt-pqn-eval").appendingPathComponent("run").path
+    defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: run).deletingLastPathComponent().path) }
+    let arguments = [
+      "train", "--env", "catch", "--agent", "pqn", "--steps", "4096", "--seed", "2", "--out", run, "--quiet",
+      "--set", "evalInterval=512", "--set", "evalEpisodes=1000000",
+    ]
+    let result = try Self.interrupt(arguments, after: 3)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.seconds < 2, "Ctrl-C took \(result.seconds) s")
+    #expect(result.stdout.contains("interrupted at step 512"), "\(result.stdout)")
+    let eval = try String(contentsOfFile: run + "/eval.csv", encoding: .utf8)
+    #expect(eval.split(separator: "\n").count == 1, "\(eval)")
+    let checkpoints = try FileManager.default.contentsOfDirectory(atPath: run + "/checkpoints").filter { $0.hasPrefix("step-") }.sorted()
+    let state = try String(contentsOfFile: run + "/checkpoints/\(try #require(checkpoints.last))/state.json", encoding: .utf8)
+    #expect(state.contains("\"evaluationPending\":true") || state.contains("\"evaluationPending\" : true"), "\(state)")
+    // Resumed, it goes straight back into the owed evaluation (no new rollout first).
+    let again = try Self.interrupt(["train", "--resume", run, "--steps", "4096", "--quiet"], after: 3)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stdout.contains("interrupted at step 512"), "\(again.stdout)")
+  }
 }

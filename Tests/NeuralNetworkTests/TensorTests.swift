@@ -10,6 +10,22 @@ import Testing
     #expect(tensor[flat: 5] == 6)
   }
 
+  /// The sixteen-lane sum of squares against a Double reference, for lengths around whole lanes.
+  @Test func squaredNormMatchesADoubleSum() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for count in [0, 1, 15, 16, 17, 31, 1_037, 131_072 + 5] {
+      let scalars = (0..<count).map { _ -> Float in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 250_000
+      }
+      let expected = scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+      let tensor = Tensor(shape: [count], scalars: scalars)
+      let actual = Double(tensor.squaredNorm())
+      #expect(abs(actual - expected) <= 1e-5 * max(expected, 1), "count \(count): \(actual) vs \(expected)")
+    }
+    #expect(Tensor(shape: [3], scalars: [3, 4, 12]).squaredNorm() == 169)
+  }
+
   @Test func copiesAreIndependent() {
     var original = Tensor(shape: [3], scalars: [1, 2, 3])
     let copy = original

@@ -208,6 +208,14 @@ public final class PQNTrainer {
   ) throws(TrainingError) -> TrainingOutcome {
     sessionStartStep = state.step
     var lastEvaluated: Int? = nil
+    // An evaluation that Ctrl-C cut short is made in full first (same step, same seeds).
+    if state.evaluationPending == true {
+      guard try evaluate(shouldStop: shouldStop, observer: observer) else {
+        try saveCheckpoint(observer: observer)
+        return .interrupted
+      }
+      lastEvaluated = state.step
+    }
     while state.step < totalSteps {
       if shouldStop() {
         try saveCheckpoint(observer: observer)
@@ -218,7 +226,10 @@ public final class PQNTrainer {
       try learn()
       counters.batches += 1
       if crossed(preset.evalInterval, from: before) {
-        try evaluate(observer: observer)
+        guard try evaluate(shouldStop: shouldStop, observer: observer) else {
+          try saveCheckpoint(observer: observer)
+          return .interrupted
+        }
         lastEvaluated = state.step
       }
       if crossed(preset.checkpointInterval, from: before) && state.step < totalSteps {
@@ -227,7 +238,12 @@ public final class PQNTrainer {
       observer(.progress(progress(totalSteps: totalSteps)))
     }
     // The run's final evaluation, at its last step (what `dqn benchmark` reads).
-    if preset.evalInterval > 0 && lastEvaluated != state.step { try evaluate(observer: observer) }
+    if preset.evalInterval > 0 && lastEvaluated != state.step {
+      guard try evaluate(shouldStop: shouldStop, observer: observer) else {
+        try saveCheckpoint(observer: observer)
+        return .interrupted
+      }
+    }
     try saveCheckpoint(observer: observer)
     return .finished
   }
@@ -405,11 +421,16 @@ public final class PQNTrainer {
     observer(.episode(row))
   }
 
-  private func evaluate(observer: (TrainingEvent) -> Void) throws(TrainingError) {
+  /// Evaluates the network; returns false, with no row and `evaluationPending` set for the
+  /// checkpoint, when `shouldStop` cuts it short (checked before every step, so a policy whose
+  /// episodes never end cannot keep Ctrl-C waiting).
+  private func evaluate(shouldStop: () -> Bool, observer: (TrainingEvent) -> Void) throws(TrainingError) -> Bool {
     var seeds = SplitMix64(seed: state.seed &+ UInt64(state.step) &* 0x9E37_79B9_7F4A_7C15)
     let result = Evaluation.run(
       network: network, environment: evaluationEnvironment, stackDepth: definition.observation.frameStack,
-      episodes: preset.evalEpisodes, epsilon: preset.evalEpsilon, seed: seeds.next())
+      episodes: preset.evalEpisodes, epsilon: preset.evalEpsilon, seed: seeds.next(), shouldStop: shouldStop)
+    state.evaluationPending = result.episodes == preset.evalEpisodes ? nil : true
+    guard state.evaluationPending == nil else { return false }
     let isBest = state.bestEvalReturn.map { result.mean > $0 } ?? true
     if isBest {
       state.bestEvalReturn = result.mean
@@ -420,6 +441,7 @@ public final class PQNTrainer {
     try log.append(EvaluationRow(step: state.step, result: result, wallTime: wallTime), frame: frame)
     state.evalRows += 1
     observer(.evaluation(step: state.step, result: result, isBest: isBest))
+    return true
   }
 
   private func saveCheckpoint(observer: (TrainingEvent) -> Void) throws(TrainingError) {

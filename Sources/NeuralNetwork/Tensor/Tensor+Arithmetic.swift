@@ -51,10 +51,25 @@ extension Tensor {
   }
 
   /// The sum of squares of all elements.
+  ///
+  /// Sixteen independent partial sums (one SIMD register's lanes), added together at the end: the
+  /// same value on every run and processor, and about ten times as fast as one running sum, whose
+  /// every addition waits for the one before (gradient clipping calls this on every update).
   public func squaredNorm() -> Float {
     withUnsafeBufferPointer { buffer in
-      var total: Float = 0
-      for value in buffer { total += value * value }
+      let count = buffer.count
+      let whole = count & ~15
+      var lanes = SIMD16<Float>(repeating: 0)
+      if let base = buffer.baseAddress, whole > 0 {
+        var index = 0
+        while index < whole {
+          let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self)
+          lanes += chunk * chunk
+          index += 16
+        }
+      }
+      var total = lanes.sum()
+      for index in whole..<count { total += buffer[index] * buffer[index] }
       return total
     }
   }
