@@ -164,7 +164,7 @@ struct BenchmarkCommand: ParsableCommand {
       throw ExitCode(130)
     }
     if !runner.failures.isEmpty {
-      throw ValidationError("\(runner.failures.count) run(s) failed: \(runner.failures.map(\.run.name).joined(separator: ", ")); see their train.log")
+      throw CommandError("\(runner.failures.count) run(s) failed: \(runner.failures.map(\.run.name).joined(separator: ", ")); see their train.log")
     }
   }
 

@@ -23,7 +23,8 @@ import Testing
       #expect(definition.stickyActionProbability == 0.1)
       #expect(definition.parameters as? MinAtarParameters == MinAtarParameters(difficultyRamping: true))
       #expect(definition.observation.frameSkip == 1)
-      #expect(definition.observation.maxEpisodeSteps == nil)
+      // MinAtar has no time limit; Seaquest gets one because it never ends on the surface.
+      #expect(definition.observation.maxEpisodeSteps == (name == "seaquest" ? 10_000 : nil))
       #expect(definition.observation.frameStack == 4)
       #expect(definition.frameShape == FrameShape(height: 10, width: 10, channels: 1))
     }
