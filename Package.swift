@@ -55,7 +55,9 @@ let package = Package(
     .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "FileIO", "DQN", "GridGames"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"], exclude: ["Fixtures"]),
     .testTarget(name: "GridGamesTests", dependencies: ["GridGames"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "DQNTests", dependencies: ["DQN", "FileIO"]),
+    // Linux only: it replaces malloc in the test binary to count allocations (AllocationTests).
+    .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+    .testTarget(name: "DQNTests", dependencies: ["DQN", "FileIO", "AllocationCounter"]),
     .testTarget(name: "ViewerTests", dependencies: ["Viewer", "DQN", "GridGames", "NeuralNetwork"]),
     .testTarget(name: "DQNCommandTests", dependencies: ["DQNCommand"]),
   ],

@@ -65,7 +65,7 @@ public final class DuelingHead: Layer {
   static func combine(value: Tensor, advantage: Tensor, into output: inout Tensor) {
     let rows = advantage.shape[0]
     let actions = advantage.shape[1]
-    output.resize(to: [rows, actions])
+    output.resize(rows, actions)
     value.withUnsafeBufferPointer { v in
       advantage.withUnsafeBufferPointer { adv in
         output.withUnsafeMutableBufferPointer { q in
@@ -85,8 +85,8 @@ public final class DuelingHead: Layer {
     hasTrainingForward = false
     let rows = outputGradient.shape[0]
     let actions = actionCount
-    valueGradient.resize(to: [rows, 1])
-    advantageGradient.resize(to: [rows, actions])
+    valueGradient.resize(rows, 1)
+    advantageGradient.resize(rows, actions)
     outputGradient.withUnsafeBufferPointer { dq in
       valueGradient.withUnsafeMutableBufferPointer { dv in
         advantageGradient.withUnsafeMutableBufferPointer { da in
@@ -105,8 +105,16 @@ public final class DuelingHead: Layer {
     let fromValue = valueStream.backward(valueGradient)
     let fromAdvantage = advantageStream.backward(advantageGradient)
     guard computesInputGradient else { return .empty }
-    inputGradient = fromValue
-    inputGradient.add(fromAdvantage)
+    // Summed into the head's own workspace: `fromValue` is the value stream's buffer, and
+    // adding into a shared one would copy it on every update.
+    inputGradient.resize(rows, inputSize)
+    fromValue.withUnsafeBufferPointer { a in
+      fromAdvantage.withUnsafeBufferPointer { b in
+        inputGradient.withUnsafeMutableBufferPointer { sum in
+          for index in 0..<sum.count { sum[index] = a[index] + b[index] }
+        }
+      }
+    }
     return inputGradient
   }
 

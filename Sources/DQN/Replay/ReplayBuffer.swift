@@ -155,7 +155,7 @@ public final class ReplayBuffer {
   /// - Precondition: `canSample`.
   public func sample<G: RandomNumberGenerator>(into batch: ReplayBatch, step: Int, using rng: inout G) {
     precondition(ring.count > 0, "sample from an empty replay buffer")
-    precondition(batch.observations.shape == [batch.batchSize] + observationShape,
+    precondition(batch.observations.shape.first == batch.batchSize && batch.observations.shape.dropFirst().elementsEqual(observationShape),
       "batch observations \(batch.observations.shape) do not fit \(observationShape)")
     let rows = batch.batchSize
     let floatsPerObservation = observationShape.reduce(1, *)

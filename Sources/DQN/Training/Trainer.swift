@@ -29,6 +29,8 @@ public final class Trainer {
   private var currentFrames: [Frame]
   /// `[envs, k·C, H, W]`: the copies' observations, batched.
   private var observations: Tensor
+  /// The actions chosen for the copies this step.
+  private var actions = [0]
   let sessionStart = ContinuousClock.now
   var sessionStartStep: Int
   var lastCheckpointStep: Int?
@@ -224,7 +226,11 @@ public final class Trainer {
       let stepBefore = state.step
       // 1. Act ε-greedily on the stacked observations (N copies: one batched forward pass).
       let epsilon = agent.epsilon
-      let actions = envs == 1 ? [agent.act(stacks[0].observation)] : agent.act(batch: batchedObservations())
+      if envs == 1 {
+        actions[0] = agent.act(stacks[0].observation)  // kept between steps: no array per step
+      } else {
+        actions = agent.act(batch: batchedObservations())
+      }
 
       for copy in 0..<envs {
         let action = actions[copy]

@@ -12,6 +12,12 @@ final class FrameRenderer {
   private let resizer: AreaResizer?
   private var cells: [UInt8]
   private var scratch: [UInt8]
+  /// The buffers of the last two frames handed out. A render writes into the older one, which
+  /// nobody holds any more in a training loop (it keeps the newest frame only), so stepping
+  /// allocates nothing; if a caller does still hold it, the write copies it first (frames are
+  /// values) and that caller's frame stays as it was.
+  private var recycled: [[UInt8]] = [[], []]
+  private var nextRecycled = 0
 
   /// - Throws: `RenderingError` if SDL cannot create the surface.
   init(rows: Int, columns: Int, cellPixels: Int, palette: Palette, colorMode: ObservationSettings.ColorMode,
@@ -55,7 +61,10 @@ final class FrameRenderer {
     }
     let count = outputShape.byteCount
     let isGray = colorMode == .grayscale
-    let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+    var pixels = recycled[nextRecycled]
+    recycled[nextRecycled] = []  // so `pixels` holds the buffer alone unless a caller kept it
+    if pixels.count != count { pixels = [UInt8](repeating: 0, count: count) }
+    pixels.withUnsafeMutableBufferPointer { buffer in
       guard let output = buffer.baseAddress else { return }
       if let resizer {
         scratch.withUnsafeMutableBufferPointer { scratch in
@@ -68,8 +77,9 @@ final class FrameRenderer {
       } else {
         canvas.copyRGB(into: output)
       }
-      initialized = count
     }
+    recycled[nextRecycled] = pixels
+    nextRecycled ^= 1
     return Frame(height: outputShape.height, width: outputShape.width, channels: outputShape.channels, pixels: pixels)
   }
 }

@@ -46,6 +46,20 @@ extension Layer {
   ///
   /// - Precondition: both have the same names and shapes (same architecture).
   public func copyParameters(from source: Layer) {
+    // Same description, same names in the same order: copy into the existing storage (the
+    // periodic target sync then allocates nothing, and the online network's next step does not
+    // have to copy storage it would otherwise share); otherwise match by name.
+    if let pairs = alignedParameters(with: source) {
+      for (parameter, other) in pairs where parameter !== other {
+        other.value.withUnsafeBufferPointer { from in
+          parameter.value.withUnsafeMutableBufferPointer { to in
+            guard let target = to.baseAddress, let origin = from.baseAddress else { return }
+            target.update(from: origin, count: from.count)
+          }
+        }
+      }
+      return
+    }
     let values = source.namedTensors
     for parameter in parameters + buffers {
       guard let value = values[parameter.name], value.shape == parameter.value.shape else {
@@ -58,6 +72,15 @@ extension Layer {
   /// Moves every parameter a fraction `rate` toward `source`'s (Polyak averaging): `θ ← (1−τ)θ + τθ'`.
   public func blend(toward source: Layer, rate: Float) {
     precondition((0...1).contains(rate), "blend rate must be in [0, 1], but is \(rate)")
+    // Networks built from one description list the same names in the same order: pair them
+    // directly (this runs after every update and must not allocate); otherwise match by name.
+    if let pairs = alignedParameters(with: source) {
+      for (parameter, other) in pairs {
+        parameter.value.scale(by: 1 - rate)
+        parameter.value.add(other.value, scale: rate)
+      }
+      return
+    }
     let values = source.namedTensors
     for parameter in parameters + buffers {
       guard let value = values[parameter.name], value.count == parameter.value.count else {
@@ -66,5 +89,17 @@ extension Layer {
       parameter.value.scale(by: 1 - rate)
       parameter.value.add(value, scale: rate)
     }
+  }
+
+  /// This layer's and `source`'s parameters side by side, when both have no buffers and the same
+  /// names and shapes in the same order (networks built from one description); nil otherwise.
+  private func alignedParameters(with source: Layer) -> Zip2Sequence<[Parameter], [Parameter]>? {
+    let mine = parameters
+    let theirs = source.parameters
+    guard mine.count == theirs.count, buffers.isEmpty, source.buffers.isEmpty else { return nil }
+    for (parameter, other) in zip(mine, theirs) where parameter.name != other.name || parameter.value.shape != other.value.shape {
+      return nil
+    }
+    return zip(mine, theirs)
   }
 }

@@ -25,7 +25,7 @@ public final class AvgPool2D: Layer {
     if training { geometry = g }
     var output = training ? trainingOutput : inferenceOutput
     if training { trainingOutput = .empty } else { inferenceOutput = .empty }
-    output.resize(to: [g.batch, g.channels, g.outputHeight, g.outputWidth])
+    output.resize(g.batch, g.channels, g.outputHeight, g.outputWidth)
     let scale = 1 / Float(kernelSize * kernelSize)
     input.withUnsafeBufferPointer { x in
       output.withUnsafeMutableBufferPointer { y in
@@ -67,7 +67,7 @@ public final class AvgPool2D: Layer {
     guard let g = geometry else { preconditionFailure("AvgPool2D.backward called without a training forward") }
     geometry = nil
     guard computesInputGradient else { return .empty }
-    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    inputGradient.resize(g.batch, g.channels, g.height, g.width)
     inputGradient.fill(with: 0)
     let scale = 1 / Float(kernelSize * kernelSize)
     outputGradient.withUnsafeBufferPointer { dy in

@@ -139,7 +139,7 @@ public final class Conv2D: Layer {
 
   /// `columns = im2colTransposed(input)`.
   private func unfold(_ input: Tensor, _ g: WindowGeometry, into columns: inout Tensor) {
-    columns.resize(to: [g.columnWidth, g.columnRows])
+    columns.resize(g.columnWidth, g.columnRows)
     input.withUnsafeBufferPointer { x in
       columns.withUnsafeMutableBufferPointer { NeuralNetwork.im2colTransposed(x, g, into: $0) }
     }
@@ -171,7 +171,7 @@ public final class Conv2D: Layer {
     let filters = filters
     let plane = g.outputHeight * g.outputWidth
     let appliesReLU = activation == .relu
-    output.resize(to: [g.batch, filters, g.outputHeight, g.outputWidth])
+    output.resize(g.batch, filters, g.outputHeight, g.outputWidth)
     if g.batch == 1 {
       // [F, P] is already [1, F, P]: multiply straight into the output, then add the bias in place.
       output.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
@@ -185,7 +185,7 @@ public final class Conv2D: Layer {
       return
     }
     // [F, C·kH·kW] · [C·kH·kW, N·outH·outW] → [F, N, outH·outW]
-    rowsOutput.resize(to: [filters, rows])
+    rowsOutput.resize(filters, rows)
     rowsOutput.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
     // [F, N, P] → [N, F, P], adding the bias (and applying the ReLU) on the way.
     rowsOutput.withUnsafeBufferPointer { y in
@@ -222,11 +222,11 @@ public final class Conv2D: Layer {
     let filters = filters
     let plane = g.outputHeight * g.outputWidth
     precondition(
-      outputGradient.shape == [g.batch, filters, g.outputHeight, g.outputWidth],
+      outputGradient.hasShape(g.batch, filters, g.outputHeight, g.outputWidth),
       "\(name).backward got \(outputGradient.shape)")
     let rows = g.columnRows
     // [N, F, P] → [F, N, P] (masked by the ReLU's output); the bias gradient is each filter's sum.
-    rowsGradient.resize(to: [filters, rows])
+    rowsGradient.resize(filters, rows)
     let appliesReLU = activation == .relu
     outputGradient.withUnsafeBufferPointer { dy in
       trainingOutput.withUnsafeBufferPointer { y in
@@ -271,7 +271,7 @@ public final class Conv2D: Layer {
     guard computesInputGradient else {
       return .empty
     }
-    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    inputGradient.resize(g.batch, g.channels, g.height, g.width)
     if paths.contains(.groupedInputGradient) && ImplicitConvolution.fits(g) {
       let done = rowsGradient.withUnsafeBufferPointer { dr in
         weight.value.withUnsafeBufferPointer { w in
@@ -283,7 +283,7 @@ public final class Conv2D: Layer {
       if done { return inputGradient }
     }
     // dColumns[CkK, R] = Wᵀ[CkK, F] · dY[F, R]
-    columnsGradient.resize(to: [width, rows])
+    columnsGradient.resize(width, rows)
     rowsGradient.withUnsafeBufferPointer { dr in
       weight.value.withUnsafeBufferPointer { w in
         columnsGradient.withUnsafeMutableBufferPointer { dc in

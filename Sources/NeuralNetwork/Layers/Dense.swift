@@ -59,7 +59,7 @@ public final class Dense: Layer {
   }
 
   private func compute(_ input: Tensor, batch: Int, into output: inout Tensor) {
-    output.resize(to: [batch, outputSize])
+    output.resize(batch, outputSize)
     let outputSize = outputSize
     let inputSize = inputSize
     let paths = fastPaths
@@ -93,7 +93,7 @@ public final class Dense: Layer {
   public func backward(_ outputGradient: Tensor) -> Tensor {
     requireCachedInput(cachedInput, layer: name)
     let batch = cachedInput.shape[0]
-    precondition(outputGradient.shape == [batch, outputSize], "\(name).backward expects [\(batch), \(outputSize)], got \(outputGradient.shape)")
+    precondition(outputGradient.hasShape(batch, outputSize), "\(name).backward expects [\(batch), \(outputSize)], got \(outputGradient.shape)")
     let outputSize = outputSize
     let inputSize = inputSize
     let paths = fastPaths
@@ -112,7 +112,7 @@ public final class Dense: Layer {
     }
     cachedInput = .empty
     guard computesInputGradient else { return .empty }
-    inputGradient.resize(to: [batch, inputSize])
+    inputGradient.resize(batch, inputSize)
     outputGradient.withUnsafeBufferPointer { dy in
       weight.value.withUnsafeBufferPointer { w in
         inputGradient.withUnsafeMutableBufferPointer { dx in

@@ -32,7 +32,7 @@ public final class MaxPool2D: Layer {
     }
     var output = training ? trainingOutput : inferenceOutput
     if training { trainingOutput = .empty } else { inferenceOutput = .empty }
-    output.resize(to: [g.batch, g.channels, outH, outW])
+    output.resize(g.batch, g.channels, outH, outW)
     input.withUnsafeBufferPointer { x in
       output.withUnsafeMutableBufferPointer { y in
         argmax.withUnsafeMutableBufferPointer { indices in
@@ -119,7 +119,7 @@ public final class MaxPool2D: Layer {
     precondition(outputGradient.count == argmax.count, "MaxPool2D.backward got \(outputGradient.shape)")
     geometry = nil
     guard computesInputGradient else { return .empty }
-    inputGradient.resize(to: [g.batch, g.channels, g.height, g.width])
+    inputGradient.resize(g.batch, g.channels, g.height, g.width)
     inputGradient.fill(with: 0)
     outputGradient.withUnsafeBufferPointer { dy in
       argmax.withUnsafeBufferPointer { indices in

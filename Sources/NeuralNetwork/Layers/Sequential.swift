@@ -24,12 +24,16 @@ public final class Sequential: Layer {
   public init(_ layers: [Layer], computesInputGradient: Bool = true) {
     precondition(!layers.isEmpty, "Sequential needs at least one layer")
     self.layers = layers
+    parameters = layers.flatMap(\.parameters)
+    buffers = layers.flatMap(\.buffers)
     self.computesInputGradient = computesInputGradient
     setInputGradientFlags()
   }
 
-  public var parameters: [Parameter] { layers.flatMap(\.parameters) }
-  public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+  /// Every layer's parameters, collected once: a layer's parameter objects never change, and
+  /// `zeroGradients()` on every update must not build the list again (it would allocate).
+  public let parameters: [Parameter]
+  public let buffers: [Parameter]
 
   public func outputShape(for inputShape: [Int]) -> [Int] {
     layers.reduce(inputShape) { shape, layer in layer.outputShape(for: shape) }

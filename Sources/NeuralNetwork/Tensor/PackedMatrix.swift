@@ -24,7 +24,7 @@ struct PackedMatrix {
       return false
     }
     precondition(b.count >= k * n && k * n <= Int(Int32.max), "PackedMatrix: B of \(b.count) for k=\(k) n=\(n)")
-    storage.resize(to: [ckernels_packed_b_floats(level.rawValue, Int32(k), Int32(n))])
+    storage.resize(Int(ckernels_packed_b_floats(level.rawValue, Int32(k), Int32(n))))
     storage.withUnsafeMutableBufferPointer {
       ckernels_pack_b(level.rawValue, transposeB ? 1 : 0, Int32(k), Int32(n), b.baseAddress, Int32(transposeB ? k : n), $0.baseAddress)
     }

@@ -77,12 +77,76 @@ public struct Tensor: Sendable, Equatable {
   ///
   /// The contents are unspecified afterwards: callers overwrite every element. This is how layers
   /// reuse their workspaces between calls without allocating.
+  /// The storage keeps its capacity, so a workspace that alternates between sizes (a network
+  /// acting on one observation and learning on a batch) allocates only the first time it grows.
+  /// The shape is copied element by element when the rank is unchanged, so this tensor never
+  /// shares `newShape`'s array: a layer that takes its input's shape would otherwise make the
+  /// input's owner copy its shape the next time the batch size changes.
   public mutating func resize(to newShape: [Int]) {
-    let needed = newShape.reduce(1, *)
-    if needed != scalars.count {
-      scalars = [Float](repeating: 0, count: needed)
+    setCount(newShape.reduce(1, *))
+    if shape.count == newShape.count {
+      for index in 0..<newShape.count { Self.set(&shape, index, newShape[index]) }
+    } else {
+      shape = newShape
     }
-    shape = newShape
+  }
+
+  private mutating func setCount(_ needed: Int) {
+    if needed < scalars.count {
+      scalars.removeLast(scalars.count - needed)
+    } else if needed > scalars.count {
+      scalars.append(contentsOf: repeatElement(0, count: needed - scalars.count))
+    }
+  }
+
+  /// `resize(to: [count])` without building a shape array when the shape is already that.
+  public mutating func resize(_ count: Int) {
+    setCount(count)
+    if shape.count == 1 { Self.set(&shape, 0, count) } else { shape = [count] }
+  }
+
+  /// `resize(to: [rows, columns])` without building a shape array when the shape is already that:
+  /// array literals are heap allocations, and layers call this on every step.
+  public mutating func resize(_ rows: Int, _ columns: Int) {
+    setCount(rows * columns)
+    if shape.count == 2 {
+      Self.set(&shape, 0, rows)
+      Self.set(&shape, 1, columns)
+    } else {
+      shape = [rows, columns]
+    }
+  }
+
+  /// `resize(to: [n, c, h, w])` without building a shape array when the shape is already that.
+  public mutating func resize(_ n: Int, _ c: Int, _ h: Int, _ w: Int) {
+    setCount(n * c * h * w)
+    if shape.count == 4 {
+      Self.set(&shape, 0, n)
+      Self.set(&shape, 1, c)
+      Self.set(&shape, 2, h)
+      Self.set(&shape, 3, w)
+    } else {
+      shape = [n, c, h, w]
+    }
+  }
+
+  /// Writes `dimensions[index] = value` only when it differs: a write to a shared shape array
+  /// copies it, and most calls find the shape unchanged.
+  @inline(__always)
+  private static func set(_ dimensions: inout [Int], _ index: Int, _ value: Int) {
+    if dimensions[index] != value { dimensions[index] = value }
+  }
+
+  /// Whether the shape is `[rows, columns]`; unlike `shape == [rows, columns]` it allocates nothing.
+  @inlinable
+  public func hasShape(_ rows: Int, _ columns: Int) -> Bool {
+    shape.count == 2 && shape[0] == rows && shape[1] == columns
+  }
+
+  /// Whether the shape is `[n, c, h, w]`, allocating nothing.
+  @inlinable
+  public func hasShape(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Bool {
+    shape.count == 4 && shape[0] == n && shape[1] == c && shape[2] == h && shape[3] == w
   }
 
   /// Sets every element to `value`.
