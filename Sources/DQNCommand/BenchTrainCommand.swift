@@ -57,7 +57,9 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
       for frequency in noUpdate ? [4] : [4, 1] {
         var preset = TrainingBenchmark.referencePreset(trainFrequency: frequency, steps: steps)
         if noUpdate { preset.learningStarts = steps + copies }
-        let figure = try TrainingBenchmark.run(definition: definition, preset: preset, steps: steps, seed: seed, envs: copies)
+        let figure = try TrainingBenchmark.run(
+          definition: definition, preset: preset, steps: steps, seed: seed, envs: copies,
+          splitsUpdates: ComputeThreads.count >= 2)
         print(output.json ? try figure.json() : figure.line)
       }
     }

@@ -151,6 +151,11 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       }
     }
     for note in trainer.notes { print("note: \(note)") }
+    if let dqn = trainer as? Trainer, dqn.actors == 0 {
+      // Two or more threads: each update's batch is split over two of them (actor runs keep
+      // their cores for the actors).
+      dqn.agent.splitsUpdates = threadCount.threads >= 2
+    }
     var reporter = ProgressReporter(quiet: quiet)
     let outcome: TrainingOutcome
     if let dqn = trainer as? Trainer, dqn.actors > 0 {

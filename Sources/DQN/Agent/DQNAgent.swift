@@ -33,6 +33,18 @@ public final class DQNAgent {
   let loss: HuberLoss
   let batch: ReplayBatch
   private let parameters: [Parameter]
+  /// Makes a second online and target network of the same architecture, for updates split over
+  /// two threads (`DataParallelUpdate`); nil: updates always run on the calling thread.
+  private let makeReplicas: (() -> (online: Sequential, target: Sequential)?)?
+  /// Made at the first split update.
+  private var dataParallel: DataParallelUpdate?
+  /// Whether updates split the batch in two halves computed on two threads
+  /// (`DataParallelUpdate`; `dqn train --threads 2` or more sets it). Results differ from
+  /// unsplit updates in the last bits (the order of the additions), and are the same from run to
+  /// run however many compute threads there are; it needs `makeReplicas`, a batch of at least 2
+  /// and a network without frozen layers or buffers, and is ignored otherwise. It is a setting of
+  /// the process, not of the run: a resumed run splits when it is resumed with `--threads 2`.
+  public var splitsUpdates = false
   private var nextValues: [Float]
   private var targets: [Float]
 
@@ -51,10 +63,12 @@ public final class DQNAgent {
   ///   - explorationGenerator: draws the ε-greedy decisions.
   ///   - samplingGenerator: draws the replay batches (a stream of its own, so acting and learning
   ///     never shift each other's draws).
+  ///   - makeReplicas: builds another online and target network of the same architecture, for
+  ///     `splitsUpdates`.
   public init(
     onlineNetwork: Sequential, targetNetwork: Sequential, optimizer: any Optimizer, replay: ReplayBuffer,
     exploration: LinearSchedule, settings: LearningSettings, explorationGenerator: SplitMix64,
-    samplingGenerator: SplitMix64
+    samplingGenerator: SplitMix64, makeReplicas: (() -> (online: Sequential, target: Sequential)?)? = nil
   ) {
     let outputShape = onlineNetwork.outputShape(for: replay.observationShape)
     precondition(outputShape.count == 1 && outputShape[0] > 0, "a Q-network gives [A] per observation, got \(outputShape)")
@@ -72,6 +86,7 @@ public final class DQNAgent {
     loss = HuberLoss(delta: settings.loss == .huber ? 1 : Float.greatestFiniteMagnitude)
     batch = ReplayBatch(batchSize: settings.batchSize, observationShape: replay.observationShape)
     parameters = onlineNetwork.parameters
+    self.makeReplicas = makeReplicas
     nextValues = [Float](repeating: 0, count: settings.batchSize)
     targets = [Float](repeating: 0, count: settings.batchSize)
   }
@@ -160,6 +175,7 @@ public final class DQNAgent {
   @discardableResult
   func learn() -> UpdateResult {
     replay.sample(into: batch, step: steps, using: &samplingGenerator)
+    if let parallel = dataParallelUpdate() { return learnInHalves(parallel) }
     let nextObservations = batch.nextObservations
     let targetNext = targetNetwork(nextObservations)
     let onlineNext = settings.double ? onlineNetwork(nextObservations) : nil
@@ -173,9 +189,35 @@ public final class DQNAgent {
       meanMaxQ: Self.meanRowMaximum(q))
     guard result.loss.isFinite else { return result }
     _ = onlineNetwork.backward(loss.backward())
+    return finishUpdate(result, errors: loss.lastErrors)
+  }
+
+  /// `learn()` with the gradient computed by `DataParallelUpdate` on two threads.
+  private func learnInHalves(_ parallel: DataParallelUpdate) -> UpdateResult {
+    let (loss, meanMaxQ) = parallel.gradient(
+      of: batch, online: onlineNetwork, target: targetNetwork, double: settings.double)
+    let result = UpdateResult(loss: loss, meanMaxQ: meanMaxQ)
+    guard result.loss.isFinite else { return result }
+    return finishUpdate(result, errors: parallel.errors)
+  }
+
+  /// The split update's helper when `splitsUpdates` applies.
+  private func dataParallelUpdate() -> DataParallelUpdate? {
+    guard splitsUpdates, settings.batchSize >= 2 else { return nil }
+    if let dataParallel { return dataParallel }
+    guard let makeReplicas, DataParallelUpdate.supports(onlineNetwork), let replicas = makeReplicas() else { return nil }
+    dataParallel = DataParallelUpdate(
+      online: onlineNetwork, replicas: replicas, batchSize: settings.batchSize,
+      observationShape: replay.observationShape, delta: loss.delta)
+    return dataParallel
+  }
+
+  /// The rest of an update once the gradient is in the online network's parameters: clipping,
+  /// the optimizer's step, the priorities, the target network.
+  private func finishUpdate(_ result: UpdateResult, errors: [Float]) -> UpdateResult {
     if settings.maxGradientNorm > 0 { clipGradientNorm(parameters, maxNorm: settings.maxGradientNorm) }
     optimizer.update(parameters)
-    replay.updatePriorities(indices: batch.indices, errors: loss.lastErrors)
+    replay.updatePriorities(indices: batch.indices, errors: errors)
     updates += 1
     switch settings.targetUpdate {
     case .polyak(let rate):

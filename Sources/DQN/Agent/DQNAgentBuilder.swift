@@ -24,7 +24,11 @@ public enum DQNAgentBuilder {
       optimizer: optimizer(preset: preset),
       replay: replay(preset: preset, frameShape: frameShape, stackDepth: stackDepth, streams: streams),
       exploration: exploration(preset: preset), settings: settings(preset: preset),
-      explorationGenerator: generators.exploration, samplingGenerator: generators.sampling)
+      explorationGenerator: generators.exploration, samplingGenerator: generators.sampling,
+      makeReplicas: {
+        guard let online = try? network(), let target = try? network() else { return nil }
+        return (online, target)
+      })
   }
 
   /// The preset's optimizer with its learning rate (and `adamEpsilon` for Adam).

@@ -94,7 +94,8 @@ public enum TrainingBenchmark {
   ///   forward pass and their transitions kept in replay streams of their own (as `--envs N`).
   /// - Throws: `TrainingError` when the environment or the network cannot be made.
   public static func run(
-    definition: EnvironmentDefinition, preset: AgentPreset, steps: Int, seed: UInt64 = 0, envs: Int = 1
+    definition: EnvironmentDefinition, preset: AgentPreset, steps: Int, seed: UInt64 = 0, envs: Int = 1,
+    splitsUpdates: Bool = false
   ) throws(TrainingError) -> Figure {
     precondition(envs >= 1, "the benchmark needs at least one environment copy")
     var environments: [GridEnvironment]
@@ -112,6 +113,7 @@ public enum TrainingBenchmark {
     } catch {
       throw .network(error, file: "benchmark preset")
     }
+    agent.splitsUpdates = splitsUpdates
     var episodeSeeds = SplitMix64(seed: seed &+ 3)
     var stacks = [ObservationStack](
       repeating: ObservationStack(frameShape: definition.frameShape, depth: definition.observation.frameStack), count: envs)

@@ -70,15 +70,19 @@ public final class HuberLoss {
   ///   - actions: N chosen actions.
   ///   - targets: N TD targets.
   ///   - rowWeights: N importance weights, or nil.
+  ///   - normalizer: the row count the sum is divided by (nil: N). A batch split into parts,
+  ///     each divided by the whole batch's size, has loss and gradient the parts' sums.
   /// - Returns: the loss; `lastErrors` then holds each row's TD error `p − t`.
   public func forward(
-    _ predictions: Tensor, actions: [Int], targets: [Float], rowWeights: [Float]? = nil
+    _ predictions: Tensor, actions: [Int], targets: [Float], rowWeights: [Float]? = nil, normalizer: Int? = nil
   ) -> Float {
     precondition(predictions.rank == 2 && actions.count == predictions.shape[0] && targets.count == actions.count,
       "Huber expects [N, A] predictions with N actions and targets, got \(predictions.shape), \(actions.count), \(targets.count)")
     let rows = predictions.shape[0]
     let columns = predictions.shape[1]
     let delta = delta
+    let divisor = normalizer ?? rows
+    precondition(divisor > 0, "Huber normalizer must be positive, got \(divisor)")
     gradient.resize(to: predictions.shape)
     if lastErrors.count != rows { lastErrors = [Float](repeating: 0, count: rows) }
     var total: Float = 0
@@ -93,12 +97,12 @@ public final class HuberLoss {
           let d = p[i] - targets[row]
           lastErrors[row] = d
           total += w * huber(d, delta: delta)
-          g[i] = w * huberGradient(d, delta: delta) / Float(rows)
+          g[i] = w * huberGradient(d, delta: delta) / Float(divisor)
         }
       }
     }
     hasForward = true
-    return total / Float(rows)
+    return total / Float(divisor)
   }
 
   /// Each row's error `prediction − target` from the last action-form forward.
