@@ -18,7 +18,7 @@ import Testing
     defer { _ = try? runTool("/bin/umount", [mountPoint.path]) }
     // Fill: one filler file grown until writes fail, then cut back to leave `free` bytes.
     let filler = mountPoint.appendingPathComponent("filler")
-    FileManager.default.createFile(atPath: filler.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
     let handle = try FileHandle(forWritingTo: filler)
     var written = 0
     while (try? handle.write(contentsOf: Data(count: 1024))) != nil { written += 1024 }
