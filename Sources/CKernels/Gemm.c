@@ -40,10 +40,12 @@ static const gemm_level *level_for(int level) {
 
 // One set per thread, allocated on its first product and kept (freed when the thread exits): the
 // products themselves allocate nothing. `columns` holds a few samples' column gradients
-// (ckernels_convolution_input_gradient), allocated on its first use.
+// (ckernels_convolution_input_gradient), allocated on its first use; `depth` a convolution input's
+// space-to-depth copy (ckernels_convolution_gemm), grown to the largest input it has held.
 #define COLUMN_BUFFER_FLOATS (1 << 18)
 typedef struct {
-  float *a, *b, *columns;
+  float *a, *b, *columns, *depth;
+  size_t depth_floats;
 } packing_buffers;
 
 static pthread_key_t buffers_key;
@@ -54,6 +56,7 @@ static void free_buffers(void *pointer) {
   free(buffers->a);
   free(buffers->b);
   free(buffers->columns);
+  free(buffers->depth);
   free(buffers);
 }
 
@@ -216,14 +219,35 @@ static gemm_convolution make_convolution(const float *input, int batch, int chan
 
 void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
                                int batch, int channels, int height, int width, int kernel_height,
-                               int kernel_width, int stride, int padding, float *output) {
-  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
-                                              kernel_width, stride, padding);
+                               int kernel_width, int stride, int padding, int space_to_depth_copy,
+                               float *output) {
+  gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                        kernel_width, stride, padding);
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
+  const gemm_level *l = level_for(level);
+  // A strided convolution's windows, packed from a space-to-depth copy: one pass over the input
+  // instead of a gather per tap (the vector levels only: the plain-C packer reads the input).
+  if (space_to_depth_copy && stride > 1 && padding == 0 && l->space_to_depth != NULL && positions > 0) {
+    s.depth_height = (height + stride - 1) / stride;
+    s.depth_width = (width + stride - 1) / stride;
+    const size_t floats = (size_t)batch * channels * stride * stride * s.depth_height * s.depth_width;
+    packing_buffers *buffers = thread_buffers();
+    if (floats < (size_t)1 << 31 && buffers->depth_floats < floats) {
+      free(buffers->depth);
+      buffers->depth = NULL;
+      buffers->depth_floats = 0;
+      if (posix_memalign((void **)&buffers->depth, 64, sizeof(float) * floats) != 0) abort();
+      buffers->depth_floats = floats;
+    }
+    if (floats <= buffers->depth_floats) {
+      l->space_to_depth(&s, buffers->depth);
+      s.depth = buffers->depth;
+    }
+  }
   const gemm_matrix am = {weights, taps, 1};
   const b_operand bo = {NULL, &s, 0, NULL};
-  gemm(level_for(level), filters, positions, taps, &am, &bo, 0, output, positions);
+  gemm(l, filters, positions, taps, &am, &bo, 0, output, positions);
 }
 
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,

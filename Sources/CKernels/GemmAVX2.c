@@ -199,20 +199,24 @@ TARGET static inline __m256 load_lanes(const gemm_convolution *s, const lanes8 *
   return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), s->input, index, _mm256_castsi256_ps(inside), 4);
 }
 
-TARGET static void pack_convolution_avx2(const gemm_convolution *s, int k0, int kc, int j0, int nc, int nr,
+TARGET static void pack_convolution_avx2(const gemm_convolution *source, int k0, int kc, int j0, int nc, int nr,
                                          float *dst) {
+  // Windows and taps as the view has them (a space-to-depth copy, when there is one).
+  const gemm_convolution view = gemm_window_view(source);
+  const gemm_convolution *s = &view;
+  int tap_offsets[GEMM_MAX_KC];
+  gemm_tap_offsets(source, k0, kc, tap_offsets);
   const int taps = s->kernel_height * s->kernel_width;
   for (int t = 0; t < nc; t += nr) {
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < nr; half += 8) {
       const lanes8 l = windows8(s, j0 + t + half, nc - t - half);
-      int c = k0 / taps, ky = (k0 % taps) / s->kernel_width, kx = k0 % s->kernel_width;
+      int ky = (k0 % taps) / s->kernel_width, kx = k0 % s->kernel_width;
       for (int p = 0; p < kc; p++) {
-        const int tap_offset = (c * s->height + ky) * s->width + kx;
-        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, tap_offset, ky, kx));
+        _mm256_storeu_ps(sliver + (ptrdiff_t)p * nr + half, load_lanes(s, &l, tap_offsets[p], ky, kx));
         if (++kx == s->kernel_width) {
           kx = 0;
-          if (++ky == s->kernel_height) { ky = 0; c++; }
+          if (++ky == s->kernel_height) ky = 0;
         }
       }
     }
@@ -245,5 +249,6 @@ const gemm_level gemm_level_avx2 = {
     .kernel = kernel_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
     .pack_convolution = pack_convolution_avx2,
     .pack_convolution_transposed = pack_convolution_transposed_avx2,
+    .space_to_depth = gemm_space_to_depth_generic,
 };
 #endif

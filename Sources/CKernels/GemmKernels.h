@@ -21,10 +21,18 @@ typedef struct {
 
 // An im2col matrix that is never formed: element (tap, position) of the transposed column matrix
 // [C·kH·kW, N·outH·outW] of an [N, C, H, W] input (Im2Col.c describes the layout).
+//
+// `depth`, when not NULL, is the same input rearranged space-to-depth by the stride s (Gemm.c,
+// without padding only): [N, C·s·s, depth_height = ⌈H/s⌉, depth_width = ⌈W/s⌉], pixel (c, y, x)
+// at channel (c·s + y mod s)·s + x mod s, row y/s, column x/s. There, the windows of one output
+// row start at consecutive floats for every tap, so the forward packers load them as runs
+// instead of gathering every s-th float; the values packed, and their order, are the same.
 typedef struct {
   const float *input;
   int batch, channels, height, width, kernel_height, kernel_width, stride, padding;
   int output_height, output_width;
+  const float *depth;
+  int depth_height, depth_width;
 } gemm_convolution;
 
 // C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·NR + j] over p < kc (no alignment
@@ -48,12 +56,18 @@ typedef void (*gemm_b_packer)(const gemm_matrix *b, int k0, int kc, int j0, int 
 typedef void (*gemm_convolution_packer)(const gemm_convolution *source, int k0, int kc, int j0,
                                         int nc, int nr, float *dst);
 
+// Fills `to` with s.input's space-to-depth copy (s.depth_height and depth_width set, s.depth
+// ignored): the places of pixels past the image's last full row or column stay unset, as no
+// window reads them.
+typedef void (*gemm_depth_copier)(const gemm_convolution *s, float *to);
+
 typedef struct {
   int mr, nr, mc, kc, nc;
   gemm_microkernel kernel;
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;
+  gemm_depth_copier space_to_depth;  // NULL: the level's packers do not read copies
 } gemm_level;
 
 extern const gemm_level gemm_level_generic;
@@ -75,11 +89,21 @@ typedef struct {
 // The runs of the `lanes` set in `bits`, whose offsets are offset[0 … lanes).
 gemm_runs gemm_find_runs(const int *offset, unsigned bits, int lanes);
 
+// The forward packers' view of a convolution: itself, or, with a space-to-depth copy, a stride-1
+// convolution over that copy (whose windows' corners are what the packers need; its taps are
+// still the original's, at the offsets gemm_tap_offsets gives).
+gemm_convolution gemm_window_view(const gemm_convolution *s);
+
+// offsets[p] = where tap k0 + p of every window lies relative to the window's corner in the view's
+// input, for p < kc.
+void gemm_tap_offsets(const gemm_convolution *s, int k0, int kc, int *offsets);
+
 // The plain-C packers every level can use (GemmPacking.c).
 void gemm_pack_a_generic(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
 void gemm_pack_b_generic(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst);
 void gemm_pack_convolution_generic(const gemm_convolution *source, int k0, int kc, int j0, int nc,
                                    int nr, float *dst);
+void gemm_space_to_depth_generic(const gemm_convolution *s, float *to);
 void gemm_pack_convolution_transposed_generic(const gemm_convolution *source, int k0, int kc, int j0,
                                               int nc, int nr, float *dst);
 #endif

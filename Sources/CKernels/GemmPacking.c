@@ -66,6 +66,52 @@ gemm_runs gemm_find_runs(const int *offset, unsigned bits, int lanes) {
   return runs;
 }
 
+gemm_convolution gemm_window_view(const gemm_convolution *s) {
+  gemm_convolution view = *s;
+  if (s->depth != NULL) {
+    view.input = s->depth;
+    view.channels = s->channels * s->stride * s->stride;
+    view.height = s->depth_height;
+    view.width = s->depth_width;
+    view.stride = 1;
+    view.depth = NULL;
+  }
+  return view;
+}
+
+void gemm_space_to_depth_generic(const gemm_convolution *s, float *restrict to) {
+  const int q = s->stride;
+  const ptrdiff_t depth_plane = (ptrdiff_t)s->depth_height * s->depth_width;
+  for (ptrdiff_t image = 0; image < (ptrdiff_t)s->batch * s->channels; image++) {
+    for (int y = 0; y < s->height; y++) {
+      const float *row = s->input + (image * s->height + y) * s->width;
+      float *first = to + (image * q + y % q) * q * depth_plane + (ptrdiff_t)(y / q) * s->depth_width;
+      for (int rx = 0; rx < q; rx++) {
+        float *column = first + rx * depth_plane;
+        for (int x = rx, xq = 0; x < s->width; x += q, xq++) column[xq] = row[x];
+      }
+    }
+  }
+}
+
+void gemm_tap_offsets(const gemm_convolution *s, int k0, int kc, int *offsets) {
+  const int taps = s->kernel_height * s->kernel_width;
+  int c = k0 / taps, ky = k0 % taps / s->kernel_width, kx = k0 % s->kernel_width;
+  const int q = s->stride;
+  for (int p = 0; p < kc; p++) {
+    if (s->depth == NULL) {
+      offsets[p] = (c * s->height + ky) * s->width + kx;
+    } else {
+      const int channel = (c * q + ky % q) * q + kx % q;
+      offsets[p] = (channel * s->depth_height + ky / q) * s->depth_width + kx / q;
+    }
+    if (++kx == s->kernel_width) {
+      kx = 0;
+      if (++ky == s->kernel_height) { ky = 0; c++; }
+    }
+  }
+}
+
 // Where a window of the im2col matrix starts: its sample's image and its top-left corner (row and
 // column may be negative with padding). Positions are visited in order, so `next` steps to the
 // following window without divisions.

@@ -33,8 +33,8 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
 }
 
 @Suite struct ImplicitConvolutionTests {
-  /// The implicit forward at every level equals the reference product `W · im2col(x)` within
-  /// rounding.
+  /// The implicit forward at every level, with and without the space-to-depth copy, equals the
+  /// reference product `W · im2col(x)` within rounding; the copy changes no bit.
   @Test(arguments: InstructionLevel.supported)
   func forwardMatchesIm2colTimesWeights(level: InstructionLevel) {
     var rng = SplitMix64(seed: 42)
@@ -44,15 +44,49 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
       let shape = ProductShape(m: filters, n: g.columnRows, k: g.columnWidth)
       var operands = ProductOperands(shape, using: &rng)
       operands.b = columnMatrix(input, g)
+      var outputs: [[Float]] = []
+      for spaceToDepth in [true, false] {
+        var output = [Float](repeating: .nan, count: filters * g.columnRows)
+        operands.a.withUnsafeBufferPointer { w in
+          input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level, spaceToDepth: spaceToDepth)
+            }
+          }
+        }
+        #expect(withinRounding(output, operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters, space-to-depth \(spaceToDepth)")
+        outputs.append(output)
+      }
+      #expect(outputs[0].map(\.bitPattern) == outputs[1].map(\.bitPattern), "\(level) \(g): space-to-depth changed bits")
+    }
+  }
+
+  /// The space-to-depth copy reads every pixel a window needs, including the last rows and columns
+  /// of an image whose size is not a multiple of the stride, and nothing past them: an input whose
+  /// unused border holds NaN gives the reference's finite result.
+  @Test(arguments: InstructionLevel.supported)
+  func spaceToDepthReadsOnlyThePixelsWindowsCover(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 46)
+    // 10 wide, kernel 3, stride 4: windows at columns 0 and 4 cover columns 0…6; 7…9 are unused.
+    for g in [
+      WindowGeometry(batch: 2, channels: 3, height: 10, width: 10, kernelHeight: 3, kernelWidth: 3, stride: 4, padding: 0),
+      WindowGeometry(batch: 3, channels: 2, height: 9, width: 13, kernelHeight: 2, kernelWidth: 5, stride: 3, padding: 0),
+    ] {
+      var input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+      let usedHeight = (g.outputHeight - 1) * g.stride + g.kernelHeight, usedWidth = (g.outputWidth - 1) * g.stride + g.kernelWidth
+      for i in input.indices where i / g.width % g.height >= usedHeight || i % g.width >= usedWidth { input[i] = .nan }
+      let filters = 5
+      let shape = ProductShape(m: filters, n: g.columnRows, k: g.columnWidth)
+      var operands = ProductOperands(shape, using: &rng)
+      operands.b = columnMatrix(input, g)
+      #expect(operands.b.allSatisfy { $0.isFinite })
       var output = [Float](repeating: .nan, count: filters * g.columnRows)
       operands.a.withUnsafeBufferPointer { w in
         input.withUnsafeBufferPointer { x in
-          output.withUnsafeMutableBufferPointer {
-            ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level)
-          }
+          output.withUnsafeMutableBufferPointer { ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level) }
         }
       }
-      #expect(withinRounding(output, operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters")
+      #expect(withinRounding(output, operands.exact(shape), k: shape.k), "\(level) \(g)")
     }
   }
 

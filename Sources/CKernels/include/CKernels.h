@@ -71,10 +71,14 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
 
 /// output[F, N·outH·outW] = weights[F, C·kH·kW] · im2col(input) without forming the im2col
 /// matrix: the product ckernels_im2col_transposed and ckernels_sgemm compute, packed straight from
-/// the [N, C, H, W] input. The input must have fewer than 2³¹ elements.
+/// the [N, C, H, W] input. The input must have fewer than 2³¹ elements. With `space_to_depth`
+/// (stride > 1, no padding, AVX2 or AVX-512), the windows are packed from a space-to-depth copy
+/// of the input made first (kept in a per-thread buffer): the same values in the same order, so
+/// the same bits, with contiguous loads in place of gathers.
 void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
                                int batch, int channels, int height, int width, int kernel_height,
-                               int kernel_width, int stride, int padding, float *output);
+                               int kernel_width, int stride, int padding, int space_to_depth,
+                               float *output);
 
 /// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
 /// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with

@@ -158,7 +158,8 @@ public final class Conv2D: Layer {
         }
       } else {
         input.withUnsafeBufferPointer { x in
-          ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: y)
+          ImplicitConvolution.forward(
+            weights: w, filters: filters, input: x, g, into: y, spaceToDepth: paths.contains(.spaceToDepth))
         }
       }
     }

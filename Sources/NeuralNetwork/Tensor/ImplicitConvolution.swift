@@ -12,10 +12,12 @@ public enum ImplicitConvolution {
       && g.columnRows * g.columnWidth < Int(Int32.max)
   }
 
-  /// `output[F, N·outH·outW] = weights[F, C·kH·kW] · im2colTransposed(input)`.
+  /// `output[F, N·outH·outW] = weights[F, C·kH·kW] · im2colTransposed(input)`. With
+  /// `spaceToDepth`, a strided convolution without padding packs its windows from a space-to-depth
+  /// copy of the input (contiguous loads instead of a gather per tap; the same bits).
   public static func forward(
     weights: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry,
-    into output: UnsafeMutableBufferPointer<Float>, level: InstructionLevel = .detected
+    into output: UnsafeMutableBufferPointer<Float>, level: InstructionLevel = .detected, spaceToDepth: Bool = true
   ) {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -25,7 +27,7 @@ public enum ImplicitConvolution {
     ckernels_convolution_gemm(
       level.rawValue, weights.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch), Int32(g.channels),
       Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.stride),
-      Int32(g.padding), output.baseAddress)
+      Int32(g.padding), spaceToDepth ? 1 : 0, output.baseAddress)
   }
 
   /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`.
