@@ -79,7 +79,8 @@ extern const gemm_level gemm_level_avx512;
 // Lanes of an im2col sliver whose input offsets go up by one from lane to lane, as runs: a run
 // loads with one masked load instead of a gather. Without padding, a window's row (stride 1) or a
 // tap row (the kernel's width) is such a run.
-#define GEMM_MAX_RUNS 4
+// Up to 8: 16 taps of a 3-wide kernel (MinAtar's) span 6 tap rows; with 4, they were gathered.
+#define GEMM_MAX_RUNS 8
 typedef struct {
   int count;                         // 0 when more than GEMM_MAX_RUNS runs would be needed
   unsigned mask[GEMM_MAX_RUNS];      // the run's lanes, one bit each
