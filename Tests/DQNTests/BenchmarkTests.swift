@@ -61,6 +61,23 @@ import Testing
     #expect(summary.markdown.contains("2 of 3 runs finished"))
   }
 
+  /// One finished seed has a mean but no spread: the table says "one seed", not "± 0".
+  @Test func oneSeedIsReportedWithoutASpread() throws {
+    let directory = try TrainerTests.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = BenchmarkRun(game: "seaquest", seed: 1, out: directory.appendingPathComponent("out"), results: directory.appendingPathComponent("results"))
+    try FileManager.default.createDirectory(at: run.resultsFolder, withIntermediateDirectories: true)
+    let final = BenchmarkRun.FinalEvaluation(step: 1000, mean: 15.61, standardDeviation: 11.8, episodes: 100, weights: "weights.safetensors")
+    try final.csv.write(to: run.resultsFolder.appendingPathComponent("final-eval.csv"), atomically: true, encoding: .utf8)
+    let table = try BenchmarkReferences.load(from: Self.references)
+    let summary = BenchmarkSummary.collect(runs: [run], family: "dqn", steps: 1000, references: table, command: "dqn benchmark")
+    let game = try #require(summary.games.first)
+    #expect(game.mean == 15.61 && game.standardDeviation == nil)
+    #expect(summary.markdown.contains("| seaquest | 15.61 (one seed) | 1: 15.61 |"))
+    #expect(!summary.markdown.contains("± 0"))
+    #expect(summary.csv.split(separator: "\n")[1].hasPrefix("seaquest,dqn,1,1,15.61,,1:15.61,"))
+  }
+
   @Test func progressLineReadsTheTailOfTheLogs() throws {
     let directory = try TrainerTests.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -28,10 +28,10 @@ public struct BenchmarkSummary: Sendable {
 
     /// The mean of the seeds' final evaluations (nil when none finished).
     public var mean: Double? { seeds.isEmpty ? nil : seeds.map(\.final.mean).reduce(0, +) / Double(seeds.count) }
-    /// The sample standard deviation across seeds (0 for one seed).
+    /// The sample standard deviation across seeds (nil for fewer than two: one seed has no spread
+    /// to report, and a table saying ± 0 would claim one).
     public var standardDeviation: Double? {
-      guard let mean else { return nil }
-      guard seeds.count > 1 else { return 0 }
+      guard let mean, seeds.count > 1 else { return nil }
       let squares = seeds.map { ($0.final.mean - mean) * ($0.final.mean - mean) }.reduce(0, +)
       return (squares / Double(seeds.count - 1)).squareRoot()
     }
@@ -135,7 +135,9 @@ public struct BenchmarkSummary: Sendable {
     text += "| game | mean ± std | seeds | frames | hours per run | steps/s | " + referenceHeads.joined(separator: " | ") + " |\n"
     text += "|---|---|---|---|---|---|" + String(repeating: "---|", count: referenceHeads.count) + "\n"
     for game in games {
-      let score = game.mean.map { "\(Self.number($0)) ± \(Self.number(game.standardDeviation ?? 0))" } ?? "–"
+      let score = game.mean.map { mean in
+        game.standardDeviation.map { "\(Self.number(mean)) ± \(Self.number($0))" } ?? "\(Self.number(mean)) (one seed)"
+      } ?? "–"
       let seeds = game.seeds.map { "\($0.seed): \(Self.number($0.final.mean))" }
         + game.unfinished.map { "\($0): not finished" }
       let hours = game.seeds.isEmpty ? "–" : String(format: "%.2f", game.seeds.map(\.seconds).reduce(0, +) / Double(game.seeds.count) / 3600)
