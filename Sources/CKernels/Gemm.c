@@ -228,7 +228,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   const gemm_level *l = level_for(level);
   // A strided convolution's windows, packed from a space-to-depth copy: one pass over the input
   // instead of a gather per tap (the vector levels only: the plain-C packer reads the input).
-  if (space_to_depth_copy && stride > 1 && padding == 0 && l->space_to_depth != NULL && positions > 0) {
+  if (space_to_depth_copy && stride > 1 && padding == 0 && l->space_to_depth_row != NULL && positions > 0) {
     s.depth_height = (height + stride - 1) / stride;
     s.depth_width = (width + stride - 1) / stride;
     const size_t floats = (size_t)batch * channels * stride * stride * s.depth_height * s.depth_width;
@@ -241,7 +241,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
       buffers->depth_floats = floats;
     }
     if (floats <= buffers->depth_floats) {
-      l->space_to_depth(&s, buffers->depth);
+      gemm_space_to_depth(&s, l->space_to_depth_row, buffers->depth);
       s.depth = buffers->depth;
     }
   }

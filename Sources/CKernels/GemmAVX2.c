@@ -244,44 +244,34 @@ TARGET static void pack_convolution_transposed_avx2(const gemm_convolution *s, i
   }
 }
 
-// The space-to-depth copy for strides 2 and 4 (the Nature network's), 16 floats of an image row at
-// a time: stride 4 as a 4×4 transpose of four 128-bit loads (row r then holds column class r),
+// A row of the space-to-depth copy for strides 2 and 4 (the Nature network's), 16 floats at a
+// time: stride 4 as a 4×4 transpose of four 128-bit loads (row r then holds column class r),
 // stride 2 as even and odd lanes of two 256-bit loads; the row's tail, and other strides, as in
 // plain C.
-TARGET static void space_to_depth_avx2(const gemm_convolution *s, float *to) {
-  const int q = s->stride;
-  if (q != 2 && q != 4) {
-    gemm_space_to_depth_generic(s, to);
-    return;
-  }
-  const ptrdiff_t depth_plane = (ptrdiff_t)s->depth_height * s->depth_width;
-  for (ptrdiff_t image = 0; image < (ptrdiff_t)s->batch * s->channels; image++) {
-    for (int y = 0; y < s->height; y++) {
-      const float *row = s->input + (image * s->height + y) * s->width;
-      float *first = to + (image * q + y % q) * q * depth_plane + (ptrdiff_t)(y / q) * s->depth_width;
-      int x = 0;
-      for (; x + 16 <= s->width; x += 16) {
-        if (q == 4) {
-          __m128 r0 = _mm_loadu_ps(row + x), r1 = _mm_loadu_ps(row + x + 4);
-          __m128 r2 = _mm_loadu_ps(row + x + 8), r3 = _mm_loadu_ps(row + x + 12);
-          _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-          _mm_storeu_ps(first + x / 4, r0);
-          _mm_storeu_ps(first + depth_plane + x / 4, r1);
-          _mm_storeu_ps(first + 2 * depth_plane + x / 4, r2);
-          _mm_storeu_ps(first + 3 * depth_plane + x / 4, r3);
-        } else {
-          const __m256 a = _mm256_loadu_ps(row + x), b = _mm256_loadu_ps(row + x + 8);
-          // Within each 128-bit half: a's two evens (odds), then b's; then the halves' middle
-          // quarters swapped.
-          const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-          const __m256 odd = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-          _mm256_storeu_ps(first + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xD8)));
-          _mm256_storeu_ps(first + depth_plane + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odd), 0xD8)));
-        }
-      }
-      for (; x < s->width; x++) first[(x % q) * depth_plane + x / q] = row[x];
+TARGET static void space_to_depth_row_avx2(const float *row, int width, int q, float *first, ptrdiff_t depth_plane) {
+  int x = 0;
+  if (q == 4) {
+    for (; x + 16 <= width; x += 16) {
+      __m128 r0 = _mm_loadu_ps(row + x), r1 = _mm_loadu_ps(row + x + 4);
+      __m128 r2 = _mm_loadu_ps(row + x + 8), r3 = _mm_loadu_ps(row + x + 12);
+      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+      _mm_storeu_ps(first + x / 4, r0);
+      _mm_storeu_ps(first + depth_plane + x / 4, r1);
+      _mm_storeu_ps(first + 2 * depth_plane + x / 4, r2);
+      _mm_storeu_ps(first + 3 * depth_plane + x / 4, r3);
+    }
+  } else if (q == 2) {
+    for (; x + 16 <= width; x += 16) {
+      const __m256 a = _mm256_loadu_ps(row + x), b = _mm256_loadu_ps(row + x + 8);
+      // Within each 128-bit half: a's two evens (odds), then b's; then the halves' middle quarters
+      // swapped.
+      const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+      const __m256 odd = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+      _mm256_storeu_ps(first + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xD8)));
+      _mm256_storeu_ps(first + depth_plane + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odd), 0xD8)));
     }
   }
+  for (; x < width; x++) first[(x % q) * depth_plane + x / q] = row[x];
 }
 
 const gemm_level gemm_level_avx2 = {
@@ -289,6 +279,6 @@ const gemm_level gemm_level_avx2 = {
     .kernel = kernel_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
     .pack_convolution = pack_convolution_avx2,
     .pack_convolution_transposed = pack_convolution_transposed_avx2,
-    .space_to_depth = space_to_depth_avx2,
+    .space_to_depth_row = space_to_depth_row_avx2,
 };
 #endif

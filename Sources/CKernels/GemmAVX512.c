@@ -281,51 +281,42 @@ TARGET static void pack_convolution_transposed_avx512(const gemm_convolution *s,
   }
 }
 
-// The space-to-depth copy for strides 2 and 4 (the Nature network's): 16 floats of an image row
-// at a time, permuted so that each of the q columns modulo q lies in one part of the register,
-// each part stored at once; other strides as in plain C.
-TARGET static void space_to_depth_avx512(const gemm_convolution *s, float *to) {
-  const int q = s->stride;
+// A row of the space-to-depth copy for strides 2 and 4 (the Nature network's), 16 floats at a
+// time, permuted so that each of the q column classes lies in one part of the register, each part
+// stored at once (unmasked: masked stores are slow on AMD Zen 4); the row's tail with masks, and
+// other strides as in plain C.
+TARGET static void space_to_depth_row_avx512(const float *row, int width, int q, float *first, ptrdiff_t depth_plane) {
   if (q != 2 && q != 4) {
-    gemm_space_to_depth_generic(s, to);
+    gemm_space_to_depth_row_generic(row, width, q, first, depth_plane);
     return;
   }
   const __m512i order = q == 4 ? _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)
                                : _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
-  const int part = 16 / q;  // floats per column class and 16 input floats
-  const ptrdiff_t depth_plane = (ptrdiff_t)s->depth_height * s->depth_width;
-  for (ptrdiff_t image = 0; image < (ptrdiff_t)s->batch * s->channels; image++) {
-    for (int y = 0; y < s->height; y++) {
-      const float *row = s->input + (image * s->height + y) * s->width;
-      float *first = to + (image * q + y % q) * q * depth_plane + (ptrdiff_t)(y / q) * s->depth_width;
-      int x = 0;
-      // Whole chunks: each column class's part stored as one 128-bit (q = 4) or 256-bit (q = 2)
-      // store (masked stores are slow on AMD Zen 4).
-      for (; x + 16 <= s->width; x += 16) {
-        const __m512 v = _mm512_permutexvar_ps(order, _mm512_loadu_ps(row + x));
-        if (q == 4) {
-          _mm_storeu_ps(first + x / 4, _mm512_castps512_ps128(v));
-          _mm_storeu_ps(first + depth_plane + x / 4, _mm512_extractf32x4_ps(v, 1));
-          _mm_storeu_ps(first + 2 * depth_plane + x / 4, _mm512_extractf32x4_ps(v, 2));
-          _mm_storeu_ps(first + 3 * depth_plane + x / 4, _mm512_extractf32x4_ps(v, 3));
-        } else {
-          _mm256_storeu_ps(first + x / 2, _mm512_castps512_ps256(v));
-          _mm256_storeu_ps(first + depth_plane + x / 2, _mm512_extractf32x8_ps(v, 1));
-        }
-      }
-      if (x < s->width) {
-        const int count = s->width - x;
-        const __m512 v = _mm512_permutexvar_ps(order, _mm512_maskz_loadu_ps((__mmask16)((1u << count) - 1), row + x));
-        for (int rx = 0; rx < q; rx++) {
-          // Column class rx has the floats x + rx, x + rx + q, … below x + count: stored from lanes
-          // rx·part … with the register placed rx·part floats early (masked-off lanes are never
-          // written).
-          const int n = count > rx ? (count - rx + q - 1) / q : 0;
-          const __mmask16 lanes = (__mmask16)(((1u << n) - 1) << (rx * part));
-          float *origin = (float *)((uintptr_t)(first + rx * depth_plane + x / q) - (uintptr_t)(rx * part * (int)sizeof(float)));
-          _mm512_mask_storeu_ps(origin, lanes, v);
-        }
-      }
+  const int part = 16 / q;  // floats of one column class among 16
+  int x = 0;
+  for (; x + 16 <= width; x += 16) {
+    const __m512 v = _mm512_permutexvar_ps(order, _mm512_loadu_ps(row + x));
+    if (q == 4) {
+      _mm_storeu_ps(first + x / 4, _mm512_castps512_ps128(v));
+      _mm_storeu_ps(first + depth_plane + x / 4, _mm512_extractf32x4_ps(v, 1));
+      _mm_storeu_ps(first + 2 * depth_plane + x / 4, _mm512_extractf32x4_ps(v, 2));
+      _mm_storeu_ps(first + 3 * depth_plane + x / 4, _mm512_extractf32x4_ps(v, 3));
+    } else {
+      _mm256_storeu_ps(first + x / 2, _mm512_castps512_ps256(v));
+      _mm256_storeu_ps(first + depth_plane + x / 2, _mm512_extractf32x8_ps(v, 1));
+    }
+  }
+  if (x < width) {
+    const int count = width - x;
+    const __m512 v = _mm512_permutexvar_ps(order, _mm512_maskz_loadu_ps((__mmask16)((1u << count) - 1), row + x));
+    for (int rx = 0; rx < q; rx++) {
+      // Column class rx has the floats x + rx, x + rx + q, … below x + count: stored from lanes
+      // rx·part … with the register placed rx·part floats early (masked-off lanes are never
+      // written).
+      const int n = count > rx ? (count - rx + q - 1) / q : 0;
+      const __mmask16 lanes = (__mmask16)(((1u << n) - 1) << (rx * part));
+      float *origin = (float *)((uintptr_t)(first + rx * depth_plane + x / q) - (uintptr_t)(rx * part * (int)sizeof(float)));
+      _mm512_mask_storeu_ps(origin, lanes, v);
     }
   }
 }
@@ -335,6 +326,6 @@ const gemm_level gemm_level_avx512 = {
     .kernel = kernel_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,
-    .space_to_depth = space_to_depth_avx512,
+    .space_to_depth_row = space_to_depth_row_avx512,
 };
 #endif

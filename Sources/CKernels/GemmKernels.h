@@ -56,10 +56,10 @@ typedef void (*gemm_b_packer)(const gemm_matrix *b, int k0, int kc, int j0, int 
 typedef void (*gemm_convolution_packer)(const gemm_convolution *source, int k0, int kc, int j0,
                                         int nc, int nr, float *dst);
 
-// Fills `to` with s.input's space-to-depth copy (s.depth_height and depth_width set, s.depth
-// ignored): the places of pixels past the image's last full row or column stay unset, as no
-// window reads them.
-typedef void (*gemm_depth_copier)(const gemm_convolution *s, float *to);
+// Copies one image row of `width` floats space-to-depth by q: float x to
+// first[(x mod q)·depth_plane + x/q] (GemmKernels.h's layout, `first` at the row's place in
+// column class 0).
+typedef void (*gemm_depth_row_copier)(const float *row, int width, int q, float *first, ptrdiff_t depth_plane);
 
 typedef struct {
   int mr, nr, mc, kc, nc;
@@ -67,7 +67,7 @@ typedef struct {
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;
-  gemm_depth_copier space_to_depth;  // NULL: the level's packers do not read copies
+  gemm_depth_row_copier space_to_depth_row;  // NULL: the level's packers do not read copies
 } gemm_level;
 
 extern const gemm_level gemm_level_generic;
@@ -104,7 +104,11 @@ void gemm_pack_a_generic(const gemm_matrix *a, int i0, int mc, int k0, int kc, i
 void gemm_pack_b_generic(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst);
 void gemm_pack_convolution_generic(const gemm_convolution *source, int k0, int kc, int j0, int nc,
                                    int nr, float *dst);
-void gemm_space_to_depth_generic(const gemm_convolution *s, float *to);
+void gemm_space_to_depth_row_generic(const float *row, int width, int q, float *first, ptrdiff_t depth_plane);
+// Fills `to` with s.input's space-to-depth copy (s.depth_height and depth_width set, s.depth
+// ignored), a row at a time: the places of pixels past the image's last full row or column stay
+// unset, as no window reads them.
+void gemm_space_to_depth(const gemm_convolution *s, gemm_depth_row_copier copy_row, float *to);
 void gemm_pack_convolution_transposed_generic(const gemm_convolution *source, int k0, int kc, int j0,
                                               int nc, int nr, float *dst);
 #endif

@@ -79,17 +79,21 @@ gemm_convolution gemm_window_view(const gemm_convolution *s) {
   return view;
 }
 
-void gemm_space_to_depth_generic(const gemm_convolution *s, float *restrict to) {
+void gemm_space_to_depth_row_generic(const float *row, int width, int q, float *first, ptrdiff_t depth_plane) {
+  for (int rx = 0; rx < q; rx++) {
+    float *column = first + rx * depth_plane;
+    for (int x = rx, xq = 0; x < width; x += q, xq++) column[xq] = row[x];
+  }
+}
+
+void gemm_space_to_depth(const gemm_convolution *s, gemm_depth_row_copier copy_row, float *to) {
   const int q = s->stride;
   const ptrdiff_t depth_plane = (ptrdiff_t)s->depth_height * s->depth_width;
   for (ptrdiff_t image = 0; image < (ptrdiff_t)s->batch * s->channels; image++) {
     for (int y = 0; y < s->height; y++) {
       const float *row = s->input + (image * s->height + y) * s->width;
       float *first = to + (image * q + y % q) * q * depth_plane + (ptrdiff_t)(y / q) * s->depth_width;
-      for (int rx = 0; rx < q; rx++) {
-        float *column = first + rx * depth_plane;
-        for (int x = rx, xq = 0; x < s->width; x += q, xq++) column[xq] = row[x];
-      }
+      copy_row(row, s->width, q, first, depth_plane);
     }
   }
 }
