@@ -144,7 +144,8 @@ struct BenchmarkCommand: ParsableCommand {
     if !reportOnly {
       try runner.run(report: { print($0) }, shouldStop: { cshims_interrupted() != 0 })
     }
-    let command = "dqn " + CommandLine.arguments.dropFirst().joined(separator: " ")
+    // The command that trains these runs (--report-only only rewrites its tables).
+    let command = "dqn " + CommandLine.arguments.dropFirst().filter { $0 != "--report-only" }.joined(separator: " ")
     let summary = BenchmarkSummary.collect(
       runs: runner.runs, family: agent, steps: totalSteps, references: referenceTable, command: command)
     for folder in [outURL, resultsURL] {

@@ -77,6 +77,12 @@ import Testing
     #expect(fresh.status == 0, "\(fresh.stdout)\n\(fresh.stderr)")
     #expect(!fresh.stdout.contains("started"))
     #expect(try Self.csvRows(out.appendingPathComponent("results.csv")) == (try Self.csvRows(results.appendingPathComponent("results.csv"))))
+
+    // 5. --report-only rewrites the tables; they name the command that trains the runs, without it.
+    let report = try runDQN(["benchmark", "--steps", "300", "--report-only"] + Self.tiny + paths)
+    #expect(report.status == 0, "\(report.stdout)\n\(report.stderr)")
+    let reported = try String(contentsOf: results.appendingPathComponent("results.md"), encoding: .utf8)
+    #expect(reported.contains("dqn benchmark --steps 300 ") && !reported.contains("--report-only"))
   }
 
   /// Ctrl-C while runs still wait their turn: the running child checkpoints, nothing new starts,
