@@ -20,11 +20,17 @@
 
 // The B operand: a matrix, an im2col matrix, the transpose of one, or a matrix packed beforehand
 // (ckernels_pack_b: its slivers of nr columns one after another, each all K rows by nr).
+// `in_place`: a row-major matrix's whole slivers are read where they are, not packed (only the
+// last, narrower sliver of a block is): its rows of nr floats are already what the microkernel
+// loads, so packing them is a copy. Taken for products of few rows (the level's in_place_rows:
+// AVX-512's only), where few A slivers pass over each B sliver: a dense layer's dx = dy·W at
+// batch 32.
 typedef struct {
   const gemm_matrix *matrix;
   const gemm_convolution *convolution;
   int transposed_convolution;
   const float *packed;
+  int in_place;
 } b_operand;
 
 static const gemm_level *level_for(int level) {
@@ -88,8 +94,11 @@ static void pack_b(const gemm_level *l, const b_operand *b, int k0, int kc, int 
 static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
                         int j0, int accumulate, float *c, ptrdiff_t ldc) {
   packing_buffers *buffers = thread_buffers();
+  const int in_place = b->in_place && b->matrix != NULL && b->matrix->column_stride == 1 && m <= l->in_place_rows;
   for (int jc = 0; jc < n; jc += l->nc) {
     const int nc = n - jc < l->nc ? n - jc : l->nc;
+    // Slivers before `whole` are read in place; the rest come from `block`, sliver_size apart.
+    const int whole = in_place ? nc / l->nr * l->nr : 0;
     for (int pc = 0; pc < k; pc += l->kc) {
       const int kc = k - pc < l->kc ? k - pc : l->kc;
       const int add = accumulate || pc > 0;
@@ -99,18 +108,21 @@ static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_mat
       if (b->packed != NULL) {
         block = b->packed + (ptrdiff_t)(j0 + jc) / l->nr * k * l->nr + (ptrdiff_t)pc * l->nr;
         sliver_size = (ptrdiff_t)k * l->nr;
-      } else {
-        pack_b(l, b, pc, kc, j0 + jc, nc, buffers->b);
+      } else if (whole < nc) {
+        pack_b(l, b, pc, kc, j0 + jc + whole, nc - whole, buffers->b);
       }
+      const float *rows_in_place = in_place ? b->matrix->data + pc * b->matrix->row_stride + j0 + jc : NULL;
       for (int ic = 0; ic < m; ic += l->mc) {
         const int mc = m - ic < l->mc ? m - ic : l->mc;
         l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
         for (int jr = 0; jr < nc; jr += l->nr) {
           const int columns = nc - jr < l->nr ? nc - jr : l->nr;
+          const float *sliver = jr < whole ? rows_in_place + jr : block + (jr - whole) / l->nr * sliver_size;
+          const ptrdiff_t ldb = jr < whole ? b->matrix->row_stride : l->nr;
           for (int ir = 0; ir < mc; ir += l->mr) {
             const int rows = mc - ir < l->mr ? mc - ir : l->mr;
-            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, block + jr / l->nr * sliver_size,
-                      c + (ic + ir) * ldc + jc + jr, ldc, add, rows, columns);
+            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, sliver, ldb, c + (ic + ir) * ldc + jc + jr, ldc, add,
+                      rows, columns);
           }
         }
       }
@@ -182,10 +194,10 @@ static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a,
 // ---- Entry points ---------------------------------------------------------------------------------
 
 void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
-                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc) {
+                    int lda, const float *b, int ldb, int b_in_place, int accumulate, float *c, int ldc) {
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
   const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
-  const b_operand bo = {&bm, NULL, 0, NULL};
+  const b_operand bo = {&bm, NULL, 0, NULL, b_in_place};
   gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
 }
 
@@ -203,7 +215,7 @@ void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, i
 void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
                              const float *packed, int accumulate, float *c, int ldc) {
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
-  const b_operand bo = {NULL, NULL, 0, packed};
+  const b_operand bo = {NULL, NULL, 0, packed, 0};
   gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
 }
 
@@ -246,7 +258,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
     }
   }
   const gemm_matrix am = {weights, taps, 1};
-  const b_operand bo = {NULL, &s, 0, NULL};
+  const b_operand bo = {NULL, &s, 0, NULL, 0};
   gemm(l, filters, positions, taps, &am, &bo, 0, output, positions);
 }
 
@@ -259,7 +271,7 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
   const gemm_matrix am = {rows_gradient, positions, 1};
-  const b_operand bo = {NULL, &s, 1, NULL};
+  const b_operand bo = {NULL, &s, 1, NULL, 0};
   gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
 }
 
@@ -288,7 +300,7 @@ static void input_gradient_group(void *context, int index) {
   // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P)
   const gemm_matrix a = {job->weights, 1, taps};
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
-  const b_operand bo = {&b, NULL, 0, NULL};
+  const b_operand bo = {&b, NULL, 0, NULL, 0};
   gemm_serial(job->level, taps, count * plane, job->filters, &a, &bo, 0, 0, buffers->columns, count * plane);
   ckernels_col2im_transposed(buffers->columns,
                              job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,

@@ -12,7 +12,7 @@
 #define TARGET __attribute__((target("avx2,fma")))
 
 TARGET static void kernel_avx2(int kc, const float *restrict a, const float *restrict b,
-                               float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+                               ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
                                int columns) {
   __m256 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
@@ -26,7 +26,7 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
       sum[i][1] = _mm256_fmadd_ps(ai, b1, sum[i][1]);
     }
     a += MR;
-    b += NR;
+    b += ldb;
   }
   if (columns == NR) {
     for (int i = 0; i < rows; i++) {

@@ -13,7 +13,7 @@
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
 
 TARGET static void kernel_avx512(int kc, const float *restrict a, const float *restrict b,
-                                 float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+                                 ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
                                  int columns) {
   __m512 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm512_setzero_ps();
@@ -31,7 +31,7 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
       sum[i][1] = _mm512_fmadd_ps(ai, b1, sum[i][1]);
     }
     a += MR;
-    b += NR;
+    b += ldb;
   }
   const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
   const __mmask16 high = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
@@ -323,6 +323,11 @@ TARGET static void space_to_depth_row_avx512(const float *row, int width, int q,
 
 const gemm_level gemm_level_avx512 = {
     .mr = MR, .nr = NR, .mc = 128, .kc = 256, .nc = 1024,
+    // Zen 4, best of many products with warm caches: dx = dy·W at batch 32 (32×1024×128 and
+    // 32×3136×512) runs 17-20% faster with W read in place, 48 rows 11%, 64 rows 6%; from 100 rows
+    // up, or a short shared dimension (dW = dyᵀ·x, 128×1024×32), the A slivers' many passes over
+    // strided rows of B cost more than the copy saves.
+    .in_place_rows = 48,
     .kernel = kernel_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,

@@ -5,13 +5,13 @@
 #define MR 4
 #define NR 8
 
-static void kernel_generic(int kc, const float *restrict a, const float *restrict b, float *restrict c,
-                           ptrdiff_t ldc, int accumulate, int rows, int columns) {
+static void kernel_generic(int kc, const float *restrict a, const float *restrict b, ptrdiff_t ldb,
+                           float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
   float sum[MR][NR] = {{0}};
   for (int p = 0; p < kc; p++) {
     for (int i = 0; i < MR; i++) {
       const float ai = a[p * MR + i];
-      for (int j = 0; j < NR; j++) sum[i][j] += ai * b[p * NR + j];
+      for (int j = 0; j < NR; j++) sum[i][j] += ai * b[p * ldb + j];
     }
   }
   for (int i = 0; i < rows; i++) {

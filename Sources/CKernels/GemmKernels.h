@@ -35,13 +35,15 @@ typedef struct {
   int depth_height, depth_width;
 } gemm_convolution;
 
-// C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·NR + j] over p < kc (no alignment
+// C[MR, NR] tile: c[i·ldc + j] (+)= Σ_p a[p·MR + i] · b[p·ldb + j] over p < kc (no alignment
 // assumed: B may be a layer's packed weights in a Swift array), for i < rows and
-// j < columns (a and b are packed slivers, zero beyond the matrix edges). Each element's products
-// are summed in order of p, then added to C when `accumulate`, so the result does not depend on
-// how the caller splits the rows and columns (or over how many threads).
-typedef void (*gemm_microkernel)(int kc, const float *a, const float *b, float *c, ptrdiff_t ldc,
-                                 int accumulate, int rows, int columns);
+// j < columns. `a` is a packed sliver, zero beyond the matrix's last row; `b` a packed sliver
+// (ldb = NR, zero beyond the last column) or NR whole columns of a row-major B read in place
+// (ldb its row stride). Each element's products are summed in order of p, then added to C when
+// `accumulate`, so the result does not depend on how the caller splits the rows and columns (or
+// over how many threads), nor on whether B was packed.
+typedef void (*gemm_microkernel)(int kc, const float *a, const float *b, ptrdiff_t ldb, float *c,
+                                 ptrdiff_t ldc, int accumulate, int rows, int columns);
 
 // Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
 // dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
@@ -63,6 +65,8 @@ typedef void (*gemm_depth_row_copier)(const float *row, int width, int q, float 
 
 typedef struct {
   int mr, nr, mc, kc, nc;
+  // Products of at most this many rows read a row-major B in place (Gemm.c's b_operand); 0: never.
+  int in_place_rows;
   gemm_microkernel kernel;
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;

@@ -63,13 +63,15 @@ struct ProductOperands {
     return (values, magnitudes)
   }
 
-  /// CKernels' product at `level`.
-  func own(_ s: ProductShape, level: InstructionLevel) -> [Float] {
+  /// CKernels' product at `level` (with B read in place where it can be, or always packed).
+  func own(_ s: ProductShape, level: InstructionLevel, bInPlace: Bool = true) -> [Float] {
     var result = c
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         result.withUnsafeMutableBufferPointer {
-          MatrixProducts.own(a, transposeA: s.transposeA, b, transposeB: s.transposeB, $0, m: s.m, n: s.n, k: s.k, accumulate: s.accumulate, level: level)
+          MatrixProducts.own(
+            a, transposeA: s.transposeA, b, transposeB: s.transposeB, $0, m: s.m, n: s.n, k: s.k, accumulate: s.accumulate,
+            level: level, bInPlace: bInPlace)
         }
       }
     }
@@ -131,6 +133,30 @@ func withinRounding(_ result: [Float], _ exact: (values: [Double], magnitudes: [
       for count in [2, 3] {
         ckernels_set_threads(Int32(count))
         #expect(operands.own(shape, level: level) == single, "\(level) \(shape.testDescription), \(count) threads")
+      }
+    }
+  }
+
+  /// Reading a row-major B in place (its whole slivers; the narrower last one packed) gives the
+  /// bits of packing all of it, at every level: the edge cases of the blocking, and products wider
+  /// than a block of columns with a tail (1030 = 1024 + 6) or split over threads.
+  @Test(arguments: InstructionLevel.supported)
+  func readingBInPlaceGivesThePackedBits(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 35)
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    let shapes = ProductShape.cases.filter { !$0.transposeB } + [
+      ProductShape(m: 32, n: 1024, k: 128), ProductShape(m: 128, n: 1024, k: 32, transposeA: true, accumulate: true),
+      ProductShape(m: 9, n: 2070, k: 300), ProductShape(m: 32, n: 3136, k: 512, transposeA: true),
+    ]
+    for threadCount in [1, 2] {
+      ckernels_set_threads(Int32(threadCount))
+      for shape in shapes {
+        let operands = ProductOperands(shape, using: &rng)
+        let inPlace = operands.own(shape, level: level, bInPlace: true)
+        let packed = operands.own(shape, level: level, bInPlace: false)
+        #expect(
+          inPlace.map(\.bitPattern) == packed.map(\.bitPattern), "\(level) \(shape.testDescription), \(threadCount) threads")
       }
     }
   }

@@ -54,8 +54,9 @@ void ckernels_parallel_for(int count, void (*body)(void *context, int index), vo
 /// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate`: A is [m, k] with row stride lda, or
 /// [k, m] when transpose_a; B is [k, n] with row stride ldb, or [n, k] when transpose_b. Uses the
 /// widest kernels up to `level` that the processor has; see Gemm.c for the summation order.
+/// `b_in_place`: a B that is not transposed is read where it is instead of packed (the same bits).
 void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
-                    int lda, const float *b, int ldb, int accumulate, float *c, int ldc);
+                    int lda, const float *b, int ldb, int b_in_place, int accumulate, float *c, int ldc);
 
 /// How many floats ckernels_pack_b writes for a [k, n] B at `level`.
 size_t ckernels_packed_b_floats(int level, int k, int n);

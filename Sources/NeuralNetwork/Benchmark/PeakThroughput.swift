@@ -32,7 +32,7 @@ public enum PeakThroughput {
               if own {
                 ckernels_sgemm(
                   InstructionLevel.detected.rawValue, 0, 0, Int32(size), Int32(size), Int32(size), a.baseAddress,
-                  Int32(size), b.baseAddress, Int32(size), 0, c.baseAddress, Int32(size))
+                  Int32(size), b.baseAddress, Int32(size), 0, 0, c.baseAddress, Int32(size))
               } else {
                 BLAS.gemm(a, b, c, m: size, n: size, k: size)
               }

@@ -32,17 +32,23 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// instead of a gather of every stride-th float per tap. The same values in the same order, so
   /// the same bits as without it.
   public static let spaceToDepth = FastPaths(rawValue: 1 << 5)
+  /// With `.matrixProducts`: a `B` operand that is a row-major matrix (a dense layer's weights in
+  /// its input gradient dx = dy·W) is read where it is by the microkernel instead of being copied
+  /// into packed slivers first: its rows of a sliver's width are already what the microkernel
+  /// loads. Taken where it measures faster: AVX-512 products of at most 48 rows (a DQN batch of
+  /// 32). The same products in the same order, so the same bits as without it.
+  public static let inPlaceB = FastPaths(rawValue: 1 << 6)
 
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
-    .spaceToDepth,
+    .spaceToDepth, .inPlaceB,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
   public static let named: [(name: String, paths: FastPaths)] = [
     ("matrix-products", .matrixProducts), ("implicit-convolution", .implicitConvolution),
     ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
-    ("packed-weights", .packedWeights), ("space-to-depth", .spaceToDepth),
+    ("packed-weights", .packedWeights), ("space-to-depth", .spaceToDepth), ("in-place-b", .inPlaceB),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

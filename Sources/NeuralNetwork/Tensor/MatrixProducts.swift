@@ -14,7 +14,9 @@ enum MatrixProducts {
   ) {
     precondition(beta == 0 || beta == 1, "MatrixProducts.gemm takes beta 0 or 1, got \(beta)")
     if paths.contains(.matrixProducts) && m * n * k >= smallestOwnProduct {
-      own(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, accumulate: beta == 1)
+      own(
+        a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, accumulate: beta == 1,
+        bInPlace: paths.contains(.inPlaceB))
     } else {
       BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, beta: beta)
     }
@@ -22,12 +24,15 @@ enum MatrixProducts {
 
   /// CKernels' product whatever the size: `C = op(A) · op(B)`, plus `C` when `accumulate`.
   ///
-  /// - Parameter level: the widest kernels it may use (tests run every supported level).
+  /// - Parameters:
+  ///   - level: the widest kernels it may use (tests run every supported level).
+  ///   - bInPlace: a `B` that is not transposed is read where it is instead of packed
+  ///     (`FastPaths.inPlaceB`; the same bits either way).
   static func own(
     _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
     _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
     _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool,
-    level: InstructionLevel = .detected
+    level: InstructionLevel = .detected, bInPlace: Bool = true
   ) {
     precondition(
       a.count >= m * k && b.count >= k * n && c.count >= m * n,
@@ -36,7 +41,8 @@ enum MatrixProducts {
     guard m > 0, n > 0 else { return }
     ckernels_sgemm(
       level.rawValue, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress,
-      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), accumulate ? 1 : 0, c.baseAddress,
+      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), bInPlace ? 1 : 0, accumulate ? 1 : 0,
+      c.baseAddress,
       Int32(n))
   }
 }
