@@ -18,15 +18,26 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now.
   for (int i = 0; i < rows; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-  for (int p = 0; p < kc; p++) {
-    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    for (int i = 0; i < MR; i++) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
-      sum[i][0] = _mm256_fmadd_ps(ai, b0, sum[i][0]);
-      sum[i][1] = _mm256_fmadd_ps(ai, b1, sum[i][1]);
+  if (columns <= 8) {
+    // A sliver of at most 8 columns: half the multiply-adds, and only the first 8 floats of B's
+    // rows (as GemmAVX512.c's kernel).
+    for (int p = 0; p < kc; p++) {
+      const __m256 b0 = _mm256_loadu_ps(b);
+      for (int i = 0; i < MR; i++) sum[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i), b0, sum[i][0]);
+      a += MR;
+      b += ldb;
     }
-    a += MR;
-    b += ldb;
+  } else {
+    for (int p = 0; p < kc; p++) {
+      const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      for (int i = 0; i < MR; i++) {
+        const __m256 ai = _mm256_broadcast_ss(a + i);
+        sum[i][0] = _mm256_fmadd_ps(ai, b0, sum[i][0]);
+        sum[i][1] = _mm256_fmadd_ps(ai, b1, sum[i][1]);
+      }
+      a += MR;
+      b += ldb;
+    }
   }
   if (columns == NR) {
     for (int i = 0; i < rows; i++) {
@@ -229,6 +240,8 @@ TARGET static void pack_convolution_transposed_avx2(const gemm_convolution *s, i
   for (int t = 0; t < nc; t += nr) {
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < nr; half += 8) {
+      // A sliver of at most 8 taps: the microkernel reads only its first half.
+      if (half > 0 && nc - t <= half) break;
       const lanes8 l = taps8(s, j0 + t + half, nc - t - half);
       int n = k0 / plane, oy = k0 % plane / s->output_width, ox = k0 % s->output_width;
       for (int p = 0; p < kc; p++) {

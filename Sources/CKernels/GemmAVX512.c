@@ -23,15 +23,27 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
   }
-  for (int p = 0; p < kc; p++) {
-    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-    for (int i = 0; i < MR; i++) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
-      sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
-      sum[i][1] = _mm512_fmadd_ps(ai, b1, sum[i][1]);
+  if (columns <= 16) {
+    // A sliver of at most 16 columns (a product's last: a weight gradient's 36 taps are 32 + 4)
+    // needs half the multiply-adds, and only the first 16 floats of B's rows (the packers may leave
+    // the rest unwritten). The same sums for the columns stored.
+    for (int p = 0; p < kc; p++) {
+      const __m512 b0 = _mm512_loadu_ps(b);
+      for (int i = 0; i < MR; i++) sum[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), b0, sum[i][0]);
+      a += MR;
+      b += ldb;
     }
-    a += MR;
-    b += ldb;
+  } else {
+    for (int p = 0; p < kc; p++) {
+      const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+      for (int i = 0; i < MR; i++) {
+        const __m512 ai = _mm512_set1_ps(a[i]);
+        sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
+        sum[i][1] = _mm512_fmadd_ps(ai, b1, sum[i][1]);
+      }
+      a += MR;
+      b += ldb;
+    }
   }
   const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
   const __mmask16 high = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
@@ -248,6 +260,8 @@ TARGET static void pack_convolution_transposed_avx512(const gemm_convolution *s,
   for (int t = 0; t < nc; t += nr) {
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < nr; half += 16) {
+      // A sliver of at most 16 taps: the microkernel reads only its first half.
+      if (half > 0 && nc - t <= half) break;
       const tap_lanes l = taps_from(s, j0 + t + half, nc - t - half);
       gemm_runs runs = {0, {0}, {0}};
       if (s->padding == 0) {

@@ -1,0 +1,41 @@
+// Times the MinAtar network's convolution (a batch of 32 4×10×10 inputs, 16 filters of 3×3, stride
+// 1, no padding) as CKernels computes it in an update: the implicit forward and the implicit
+// weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches.
+//   scripts/microbench/run convolution_minatar [LEVEL]   (LEVEL 2 = AVX-512, the default; 1 = AVX2)
+#include "CKernels.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+  const int level = argc > 1 ? atoi(argv[1]) : CKERNELS_AVX512;
+  enum { B = 32, C = 4, H = 10, W = 10, F = 16, K = 3, OH = 8, OW = 8 };
+  float *input = malloc(sizeof(float) * B * C * H * W), *rows_gradient = malloc(sizeof(float) * F * B * OH * OW);
+  float *weights = malloc(sizeof(float) * F * C * K * K), *weight_gradient = calloc(F * C * K * K, sizeof(float));
+  float *output = malloc(sizeof(float) * F * B * OH * OW);
+  for (int i = 0; i < B * C * H * W; i++) input[i] = rand() / (float)RAND_MAX;
+  for (int i = 0; i < F * B * OH * OW; i++) rows_gradient[i] = rand() / (float)RAND_MAX - 0.5f;
+  for (int i = 0; i < F * C * K * K; i++) weights[i] = rand() / (float)RAND_MAX - 0.5f;
+  const double flop = 2.0 * F * (C * K * K) * (B * OH * OW);
+  double best_gradient = 1, best_forward = 1;
+  for (int r = 0; r < 60000; r++) {
+    double t = now();
+    ckernels_convolution_weight_gradient(level, rows_gradient, F, input, B, C, H, W, K, K, 1, 0, weight_gradient);
+    t = now() - t;
+    if (t < best_gradient) best_gradient = t;
+    t = now();
+    ckernels_convolution_gemm(level, weights, F, input, B, C, H, W, K, K, 1, 0, 1, output);
+    t = now() - t;
+    if (t < best_forward) best_forward = t;
+  }
+  printf("level %d  forward %.1f µs (%.1f GFLOP/s)  weight gradient %.1f µs (%.1f GFLOP/s)\n", level,
+         best_forward * 1e6, flop / best_forward * 1e-9, best_gradient * 1e6, flop / best_gradient * 1e-9);
+  free(input), free(rows_gradient), free(weights), free(weight_gradient), free(output);
+  return 0;
+}
