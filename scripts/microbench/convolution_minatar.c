@@ -3,15 +3,9 @@
 // weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches.
 //   scripts/microbench/run convolution_minatar [LEVEL]   (LEVEL 2 = AVX-512, the default; 1 = AVX2)
 #include "CKernels.h"
+#include "microbench.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv) {
   const int level = argc > 1 ? atoi(argv[1]) : CKERNELS_AVX512;

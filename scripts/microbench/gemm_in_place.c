@@ -4,15 +4,9 @@
 // `scripts/microbench/run gemm_in_place`. (The shapes that set the limit, 64 to 128 rows, were
 // measured with in_place_rows raised; with it as shipped, they are always packed.)
 #include "CKernels.h"
+#include "microbench.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv) {
   const int level = argc > 1 ? atoi(argv[1]) : CKERNELS_AVX512;
