@@ -9,9 +9,10 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
     abstract: "Time DQN updates, batch-1 actions and a supervised step (median of repeated runs after warm-up).",
     discussion: """
       Each figure gives its matrix-product GFLOP/s and their fraction of the peak: the threads times \
-      the single-core peak, measured at start-up as the best of a few 1024×1024×1024 matrix \
-      products on one thread (OpenBLAS's or CKernels' own, whichever is faster; about half a \
-      second, skipped with --peak). Compare with the single-thread PyTorch reference through \
+      the single-core peak, measured at start-up on one thread as the faster of independent fused \
+      multiply-adds held in registers on the widest vectors the processor has, and a few \
+      1024×1024×1024 matrix products (OpenBLAS's or CKernels' own); about half a second, skipped \
+      with --peak. Compare with the single-thread PyTorch reference through \
       scripts/bench-vs-torch. --without turns fast paths off to measure what each gains: \
       \(FastPaths.named.map(\.name).joined(separator: ", ")) (or all).
       """)
@@ -64,12 +65,13 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
 
   func run() throws {
     FastPaths.standard = FastPaths.processorDefault.subtracting(try disabledPaths())
-    let singleCorePeak = peak ?? PeakThroughput.measure()
+    let peakMeasurement = peak == nil ? PeakThroughput.measureWithSource() : nil
+    let singleCorePeak = peak ?? peakMeasurement!.gigaflops
     let threads = threadCount.threads
     if !output.json {
       print("OpenBLAS \(BLAS.configuration), CKernels \(InstructionLevel.detected), \(threads) thread(s)")
       print(String(format: "fast paths: %@; single-core peak %.1f GFLOP/s%@", FastPaths.standard.description,
-                   singleCorePeak, peak == nil ? " (1024³ matrix product)" : " (--peak)"))
+                   singleCorePeak, " (\(peakMeasurement?.source ?? "--peak"))"))
     }
     _ = NetworkBenchmarks.all(scale: scale, only: selectedFigures) { measured in
       var figure = measured

@@ -16,6 +16,12 @@ enum {
 /// CKERNELS_MAX_LEVEL=generic|avx2|avx512 in the environment.
 int ckernels_instruction_level(void);
 
+/// Runs `iterations` rounds of independent fused multiply-adds on the widest vectors up to `level`
+/// that the processor has, all in registers, and returns how many floating-point operations that
+/// was (0 for the generic level, which has no such loop): timed, the core's multiply-add peak.
+/// `result` receives a sum of the chains, so that the compiler keeps the work.
+double ckernels_multiply_add_chains(int level, long iterations, float *result);
+
 /// Adam's moment updates and step over n elements; moments below 1e-30 in magnitude become 0
 /// (see Kernels.momentFloor in NeuralNetwork). Uses AVX2 when the processor has it.
 void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
