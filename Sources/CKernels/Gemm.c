@@ -90,11 +90,15 @@ static void pack_b(const gemm_level *l, const b_operand *b, int k0, int kc, int 
 
 // ---- The blocked product --------------------------------------------------------------------------
 
-// C[m, n] (+)= A[m, k] · B[k, j0 … j0 + n) on the calling thread.
-static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
-                        int j0, int accumulate, float *c, ptrdiff_t ldc) {
+// C[m, n] (+)= A[m, k] · B[k, j0 … j0 + n) on the calling thread. `a_in_place`: the microkernel
+// reads A where it is instead of packed slivers, when the level has such a kernel and the product
+// has few columns (its in_place_a_columns): then few B slivers pass over each A block, and packing
+// it costs more than the strided loads (the same bits either way).
+static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, int a_in_place,
+                        const b_operand *b, int j0, int accumulate, float *c, ptrdiff_t ldc) {
   packing_buffers *buffers = thread_buffers();
   const int in_place = b->in_place && b->matrix != NULL && b->matrix->column_stride == 1 && m <= l->in_place_rows;
+  const int a_direct = a_in_place && l->kernel_in_place_a != NULL && n <= l->in_place_a_columns;
   for (int jc = 0; jc < n; jc += l->nc) {
     const int nc = n - jc < l->nc ? n - jc : l->nc;
     // Slivers before `whole` are read in place; the rest come from `block`, sliver_size apart.
@@ -114,15 +118,19 @@ static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_mat
       const float *rows_in_place = in_place ? b->matrix->data + pc * b->matrix->row_stride + j0 + jc : NULL;
       for (int ic = 0; ic < m; ic += l->mc) {
         const int mc = m - ic < l->mc ? m - ic : l->mc;
-        l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
+        if (!a_direct) l->pack_a(a, ic, mc, pc, kc, l->mr, buffers->a);
         for (int jr = 0; jr < nc; jr += l->nr) {
           const int columns = nc - jr < l->nr ? nc - jr : l->nr;
           const float *sliver = jr < whole ? rows_in_place + jr : block + (jr - whole) / l->nr * sliver_size;
           const ptrdiff_t ldb = jr < whole ? b->matrix->row_stride : l->nr;
           for (int ir = 0; ir < mc; ir += l->mr) {
             const int rows = mc - ir < l->mr ? mc - ir : l->mr;
-            l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, sliver, ldb, c + (ic + ir) * ldc + jc + jr, ldc, add,
-                      rows, columns);
+            float *tile = c + (ic + ir) * ldc + jc + jr;
+            if (a_direct)
+              l->kernel_in_place_a(kc, a->data + (ic + ir) * a->row_stride + pc * a->column_stride, a->row_stride,
+                                   a->column_stride, sliver, ldb, tile, ldc, add, rows, columns);
+            else
+              l->kernel(kc, buffers->a + (ptrdiff_t)ir * kc, sliver, ldb, tile, ldc, add, rows, columns);
           }
         }
       }
@@ -135,6 +143,7 @@ typedef struct {
   const gemm_level *level;
   int m, n, k, rows, columns;
   const gemm_matrix *a;
+  int a_in_place;
   const b_operand *b;
   int accumulate;
   float *c;
@@ -148,7 +157,8 @@ static void gemm_part(void *context, int index) {
   const int m = job->m - i0 < job->rows ? job->m - i0 : job->rows;
   const int n = job->n - j0 < job->columns ? job->n - j0 : job->columns;
   const gemm_matrix a = {job->a->data + i0 * job->a->row_stride, job->a->row_stride, job->a->column_stride};
-  gemm_serial(job->level, m, n, job->k, &a, job->b, j0, job->accumulate, job->c + i0 * job->ldc + j0, job->ldc);
+  gemm_serial(job->level, m, n, job->k, &a, job->a_in_place, job->b, j0, job->accumulate, job->c + i0 * job->ldc + j0,
+              job->ldc);
 }
 
 // Products below this many multiply-adds stay on one thread. Split, the MinAtar network's 4M
@@ -157,8 +167,8 @@ static void gemm_part(void *context, int index) {
 #define PARALLEL_MULTIPLY_ADDS (1 << 23)
 #define PARTS_PER_THREAD 4
 
-static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, const b_operand *b,
-                 int accumulate, float *c, ptrdiff_t ldc) {
+static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a, int a_in_place,
+                 const b_operand *b, int accumulate, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
@@ -170,7 +180,7 @@ static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a,
     // Split the columns in whole slivers when there are enough of them, else the rows; in
     // PARTS_PER_THREAD parts per thread, claimed as threads come free, so that a thread the
     // system holds up (a busy machine) delays the product by a small part only.
-    gemm_job job = {l, m, n, k, m, n, a, b, accumulate, c, ldc};
+    gemm_job job = {l, m, n, k, m, n, a, a_in_place, b, accumulate, c, ldc};
     const int slivers = (n + l->nr - 1) / l->nr, tiles = (m + l->mr - 1) / l->mr;
     const int wanted = threads * PARTS_PER_THREAD;
     int parts = 1;
@@ -188,17 +198,17 @@ static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a,
       return;
     }
   }
-  gemm_serial(l, m, n, k, a, b, 0, accumulate, c, ldc);
+  gemm_serial(l, m, n, k, a, a_in_place, b, 0, accumulate, c, ldc);
 }
 
 // ---- Entry points ---------------------------------------------------------------------------------
 
 void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
-                    int lda, const float *b, int ldb, int b_in_place, int accumulate, float *c, int ldc) {
+                    int lda, const float *b, int ldb, int in_place, int accumulate, float *c, int ldc) {
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
   const gemm_matrix bm = {b, transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
-  const b_operand bo = {&bm, NULL, 0, NULL, b_in_place};
-  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+  const b_operand bo = {&bm, NULL, 0, NULL, (in_place & CKERNELS_IN_PLACE_B) != 0};
+  gemm(level_for(level), m, n, k, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, accumulate, c, ldc);
 }
 
 size_t ckernels_packed_b_floats(int level, int k, int n) {
@@ -213,10 +223,10 @@ void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, i
 }
 
 void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
-                             const float *packed, int accumulate, float *c, int ldc) {
+                             const float *packed, int in_place, int accumulate, float *c, int ldc) {
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
   const b_operand bo = {NULL, NULL, 0, packed, 0};
-  gemm(level_for(level), m, n, k, &am, &bo, accumulate, c, ldc);
+  gemm(level_for(level), m, n, k, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, accumulate, c, ldc);
 }
 
 static gemm_convolution make_convolution(const float *input, int batch, int channels, int height,
@@ -259,20 +269,21 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   }
   const gemm_matrix am = {weights, taps, 1};
   const b_operand bo = {NULL, &s, 0, NULL, 0};
-  gemm(l, filters, positions, taps, &am, &bo, 0, output, positions);
+  gemm(l, filters, positions, taps, &am, 0, &bo, 0, output, positions);
 }
 
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
                                           const float *input, int batch, int channels, int height,
                                           int width, int kernel_height, int kernel_width, int stride,
-                                          int padding, float *weight_gradient) {
+                                          int padding, int in_place, float *weight_gradient) {
   const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
                                               kernel_width, stride, padding);
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
   const gemm_matrix am = {rows_gradient, positions, 1};
   const b_operand bo = {NULL, &s, 1, NULL, 0};
-  gemm(level_for(level), filters, taps, positions, &am, &bo, 1, weight_gradient, taps);
+  gemm(level_for(level), filters, taps, positions, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 1,
+       weight_gradient, taps);
 }
 
 // A group of samples of an input gradient: their column gradient W^T · dY into this thread's
@@ -301,7 +312,7 @@ static void input_gradient_group(void *context, int index) {
   const gemm_matrix a = {job->weights, 1, taps};
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
   const b_operand bo = {&b, NULL, 0, NULL, 0};
-  gemm_serial(job->level, taps, count * plane, job->filters, &a, &bo, 0, 0, buffers->columns, count * plane);
+  gemm_serial(job->level, taps, count * plane, job->filters, &a, 0, &bo, 0, 0, buffers->columns, count * plane);
   ckernels_col2im_transposed(buffers->columns,
                              job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,
                              count, g->channels, g->height, g->width, g->kernel_height, g->kernel_width,

@@ -12,9 +12,12 @@
 #define NR 32
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
 
-TARGET static void kernel_avx512(int kc, const float *restrict a, const float *restrict b,
-                                 ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
-                                 int columns) {
+// The tile's body: element (i, p) of A at rows[i][p·step] (a packed sliver: rows[i] = a + i, step
+// MR; A read in place: its rows, or its columns when transposed). Inlined into both kernels below,
+// so the packed one compiles to what it was before A could be read in place.
+TARGET __attribute__((always_inline)) static inline void tile_avx512(
+    int kc, const float *const rows_of_a[MR], ptrdiff_t step, const float *restrict b, ptrdiff_t ldb,
+    float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
   __m512 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm512_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now (13% on a 512×3136 gradient
@@ -23,25 +26,27 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
   }
+  ptrdiff_t offset = 0;
   if (columns <= 16) {
     // A sliver of at most 16 columns (a product's last: a weight gradient's 36 taps are 32 + 4)
     // needs half the multiply-adds, and only the first 16 floats of B's rows (the packers may leave
     // the rest unwritten). The same sums for the columns stored.
     for (int p = 0; p < kc; p++) {
       const __m512 b0 = _mm512_loadu_ps(b);
-      for (int i = 0; i < MR; i++) sum[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), b0, sum[i][0]);
-      a += MR;
+      for (int i = 0; i < MR; i++)
+        sum[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(rows_of_a[i][offset]), b0, sum[i][0]);
+      offset += step;
       b += ldb;
     }
   } else {
     for (int p = 0; p < kc; p++) {
       const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
       for (int i = 0; i < MR; i++) {
-        const __m512 ai = _mm512_set1_ps(a[i]);
+        const __m512 ai = _mm512_set1_ps(rows_of_a[i][offset]);
         sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
         sum[i][1] = _mm512_fmadd_ps(ai, b1, sum[i][1]);
       }
-      a += MR;
+      offset += step;
       b += ldb;
     }
   }
@@ -57,6 +62,24 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
     _mm512_mask_storeu_ps(row, low, v0);
     _mm512_mask_storeu_ps(row + 16, high, v1);
   }
+}
+
+TARGET static void kernel_avx512(int kc, const float *restrict a, const float *restrict b,
+                                 ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+                                 int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
+  tile_avx512(kc, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
+}
+
+// A read where it is: rows past `rows` are not read (their sums, never stored, repeat row 0's).
+TARGET static void kernel_in_place_a_avx512(int kc, const float *a, ptrdiff_t row_stride,
+                                            ptrdiff_t column_stride, const float *restrict b, ptrdiff_t ldb,
+                                            float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+                                            int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + (i < rows ? i : 0) * row_stride;
+  tile_avx512(kc, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
 }
 
 // Per 16 positions: the input offset of each window's top-left corner (row and column may be
@@ -342,7 +365,8 @@ const gemm_level gemm_level_avx512 = {
     // up, or a short shared dimension (dW = dyᵀ·x, 128×1024×32), the A slivers' many passes over
     // strided rows of B cost more than the copy saves.
     .in_place_rows = 48,
-    .kernel = kernel_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
+    .in_place_a_columns = 512,
+    .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,
     .space_to_depth_row = space_to_depth_row_avx512,

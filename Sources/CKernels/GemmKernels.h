@@ -45,6 +45,13 @@ typedef struct {
 typedef void (*gemm_microkernel)(int kc, const float *a, const float *b, ptrdiff_t ldb, float *c,
                                  ptrdiff_t ldc, int accumulate, int rows, int columns);
 
+// The same tile with A read where it is: element (i, p) at a[i·a_row_stride + p·a_column_stride]
+// (a row-major A's rows, or a transposed one's columns); rows past `rows` are not read. The same
+// sums as the packed kernel's, bit for bit.
+typedef void (*gemm_microkernel_in_place_a)(int kc, const float *a, ptrdiff_t a_row_stride,
+                                            ptrdiff_t a_column_stride, const float *b, ptrdiff_t ldb,
+                                            float *c, ptrdiff_t ldc, int accumulate, int rows, int columns);
+
 // Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
 // dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
 typedef void (*gemm_a_packer)(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
@@ -67,7 +74,11 @@ typedef struct {
   int mr, nr, mc, kc, nc;
   // Products of at most this many rows read a row-major B in place (Gemm.c's b_operand); 0: never.
   int in_place_rows;
+  // Products of at most this many columns (few B slivers pass over each packed A block, so packing
+  // A costs more than it saves) read A in place with kernel_in_place_a; 0: never.
+  int in_place_a_columns;
   gemm_microkernel kernel;
+  gemm_microkernel_in_place_a kernel_in_place_a;  // NULL: A is always packed
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;

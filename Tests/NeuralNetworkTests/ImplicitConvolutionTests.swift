@@ -101,15 +101,22 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
       let shape = ProductShape(m: filters, n: g.columnWidth, k: g.columnRows, transposeB: true, accumulate: true)
       var operands = ProductOperands(shape, using: &rng)
       operands.b = columnMatrix(input, g)
-      var gradient = operands.c
-      operands.a.withUnsafeBufferPointer { dr in
-        input.withUnsafeBufferPointer { x in
-          gradient.withUnsafeMutableBufferPointer {
-            ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0, level: level)
+      // With the output gradient (A) read in place and packed: the same bits.
+      var gradients: [[Float]] = []
+      for aInPlace in [true, false] {
+        var gradient = operands.c
+        operands.a.withUnsafeBufferPointer { dr in
+          input.withUnsafeBufferPointer { x in
+            gradient.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.weightGradient(
+                rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0, level: level, aInPlace: aInPlace)
+            }
           }
         }
+        gradients.append(gradient)
       }
-      #expect(withinRounding(gradient, operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters")
+      #expect(withinRounding(gradients[0], operands.exact(shape), k: shape.k), "\(level) \(g), \(filters) filters")
+      #expect(gradients[0].map(\.bitPattern) == gradients[1].map(\.bitPattern), "\(level) \(g), A in place or packed")
     }
   }
 

@@ -63,15 +63,15 @@ struct ProductOperands {
     return (values, magnitudes)
   }
 
-  /// CKernels' product at `level` (with B read in place where it can be, or always packed).
-  func own(_ s: ProductShape, level: InstructionLevel, bInPlace: Bool = true) -> [Float] {
+  /// CKernels' product at `level` (with B and A read in place where they can be, or always packed).
+  func own(_ s: ProductShape, level: InstructionLevel, bInPlace: Bool = true, aInPlace: Bool = true) -> [Float] {
     var result = c
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         result.withUnsafeMutableBufferPointer {
           MatrixProducts.own(
             a, transposeA: s.transposeA, b, transposeB: s.transposeB, $0, m: s.m, n: s.n, k: s.k, accumulate: s.accumulate,
-            level: level, bInPlace: bInPlace)
+            level: level, bInPlace: bInPlace, aInPlace: aInPlace)
         }
       }
     }
@@ -157,6 +157,56 @@ func withinRounding(_ result: [Float], _ exact: (values: [Double], magnitudes: [
         let packed = operands.own(shape, level: level, bInPlace: false)
         #expect(
           inPlace.map(\.bitPattern) == packed.map(\.bitPattern), "\(level) \(shape.testDescription), \(threadCount) threads")
+      }
+    }
+  }
+
+  /// Reading A where it is (row-major or transposed) gives the bits of packing it, at every level:
+  /// the edge cases of the blocking (rows that do not fill a tile, shared dimensions over several
+  /// blocks, accumulation), the dense layers' products at batch 32, products at and past each
+  /// level's column limit (512 for AVX-512, 2048 for AVX2), and 1 and 2 threads. The same with B
+  /// packed beforehand (a layer's packed weights).
+  @Test(arguments: InstructionLevel.supported)
+  func readingAInPlaceGivesThePackedBits(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 36)
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    let shapes = ProductShape.cases + [
+      ProductShape(m: 32, n: 128, k: 1024, transposeB: true), ProductShape(m: 128, n: 1024, k: 32, transposeA: true, accumulate: true),
+      ProductShape(m: 32, n: 1024, k: 128), ProductShape(m: 16, n: 36, k: 2048, transposeB: true, accumulate: true),
+      ProductShape(m: 130, n: 512, k: 300, transposeA: true), ProductShape(m: 13, n: 513, k: 40),
+      ProductShape(m: 9, n: 2048, k: 257, accumulate: true), ProductShape(m: 7, n: 2049, k: 20, transposeA: true),
+    ]
+    for threadCount in [1, 2] {
+      ckernels_set_threads(Int32(threadCount))
+      for shape in shapes {
+        let operands = ProductOperands(shape, using: &rng)
+        let inPlace = operands.own(shape, level: level, aInPlace: true)
+        let packed = operands.own(shape, level: level, aInPlace: false)
+        #expect(
+          inPlace.map(\.bitPattern) == packed.map(\.bitPattern), "\(level) \(shape.testDescription), \(threadCount) threads")
+        guard shape.n > 0, shape.k > 0, shape.m > 0 else { continue }
+        var weights = PackedMatrix()
+        var prepared = false
+        operands.b.withUnsafeBufferPointer { b in
+          for _ in 0...PackedMatrix.sightsBeforePacking {
+            prepared = weights.prepare(b, transposeB: shape.transposeB, k: shape.k, n: shape.n, version: 1, level: level)
+          }
+        }
+        #expect(prepared)
+        for aInPlace in [true, false] {
+          var result = operands.c
+          operands.a.withUnsafeBufferPointer { a in
+            result.withUnsafeMutableBufferPointer {
+              weights.product(
+                a, transposeA: shape.transposeA, $0, m: shape.m, n: shape.n, k: shape.k, accumulate: shape.accumulate,
+                aInPlace: aInPlace)
+            }
+          }
+          #expect(
+            result.map(\.bitPattern) == packed.map(\.bitPattern),
+            "\(level) \(shape.testDescription), packed weights, A in place \(aInPlace), \(threadCount) threads")
+        }
       }
     }
   }

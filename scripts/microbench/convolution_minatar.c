@@ -1,7 +1,8 @@
 // Times the MinAtar network's convolution (a batch of 32 4×10×10 inputs, 16 filters of 3×3, stride
 // 1, no padding) as CKernels computes it in an update: the implicit forward and the implicit
 // weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches.
-//   scripts/microbench/run convolution_minatar [LEVEL]   (LEVEL 2 = AVX-512, the default; 1 = AVX2)
+//   scripts/microbench/run convolution_minatar [LEVEL [IN_PLACE]]   (LEVEL 2 = AVX-512, the default;
+//   1 = AVX2; IN_PLACE 2 = A read in place, the default, 0 = packed)
 #include "CKernels.h"
 #include "microbench.h"
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 int main(int argc, char **argv) {
   const int level = argc > 1 ? atoi(argv[1]) : CKERNELS_AVX512;
+  const int in_place = argc > 2 ? atoi(argv[2]) : CKERNELS_IN_PLACE_A;  // 0: A packed
   enum { B = 32, C = 4, H = 10, W = 10, F = 16, K = 3, OH = 8, OW = 8 };
   float *input = malloc(sizeof(float) * B * C * H * W), *rows_gradient = malloc(sizeof(float) * F * B * OH * OW);
   float *weights = malloc(sizeof(float) * F * C * K * K), *weight_gradient = calloc(F * C * K * K, sizeof(float));
@@ -20,7 +22,8 @@ int main(int argc, char **argv) {
   double best_gradient = 1, best_forward = 1;
   for (int r = 0; r < 60000; r++) {
     double t = now();
-    ckernels_convolution_weight_gradient(level, rows_gradient, F, input, B, C, H, W, K, K, 1, 0, weight_gradient);
+    ckernels_convolution_weight_gradient(level, rows_gradient, F, input, B, C, H, W, K, K, 1, 0, in_place,
+                                         weight_gradient);
     t = now() - t;
     if (t < best_gradient) best_gradient = t;
     t = now();

@@ -12,6 +12,14 @@ enum {
   CKERNELS_AVX512 = 2,
 };
 
+/// The operands of a matrix product that may be read where they are (ckernels_sgemm's `in_place`):
+enum {
+  /// A row-major B (not transposed), by the AVX-512 kernel, in products of few rows (Gemm.c).
+  CKERNELS_IN_PLACE_B = 1,
+  /// A (row-major or transposed), by the AVX2 and AVX-512 kernels, in products of few columns.
+  CKERNELS_IN_PLACE_A = 2,
+};
+
 /// The widest of the levels above this processor (and its operating system) supports, capped by
 /// CKERNELS_MAX_LEVEL=generic|avx2|avx512 in the environment.
 int ckernels_instruction_level(void);
@@ -60,9 +68,10 @@ void ckernels_parallel_for(int count, void (*body)(void *context, int index), vo
 /// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate`: A is [m, k] with row stride lda, or
 /// [k, m] when transpose_a; B is [k, n] with row stride ldb, or [n, k] when transpose_b. Uses the
 /// widest kernels up to `level` that the processor has; see Gemm.c for the summation order.
-/// `b_in_place`: a B that is not transposed is read where it is instead of packed (the same bits).
+/// `in_place`, CKERNELS_IN_PLACE_* or'ed: operands the microkernel may read where they are instead
+/// of packed copies, where that measures faster (the same bits either way).
 void ckernels_sgemm(int level, int transpose_a, int transpose_b, int m, int n, int k, const float *a,
-                    int lda, const float *b, int ldb, int b_in_place, int accumulate, float *c, int ldc);
+                    int lda, const float *b, int ldb, int in_place, int accumulate, float *c, int ldc);
 
 /// How many floats ckernels_pack_b writes for a [k, n] B at `level`.
 size_t ckernels_packed_b_floats(int level, int k, int n);
@@ -72,9 +81,10 @@ size_t ckernels_packed_b_floats(int level, int k, int n);
 /// do not change between products). The packing depends on the level: use the same in both.
 void ckernels_pack_b(int level, int transpose_b, int k, int n, const float *b, int ldb, float *packed);
 
-/// ckernels_sgemm with B packed by ckernels_pack_b at the same level: the same results, bit for bit.
+/// ckernels_sgemm with B packed by ckernels_pack_b at the same level: the same results, bit for bit
+/// (`in_place`: CKERNELS_IN_PLACE_A or 0).
 void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, const float *a, int lda,
-                             const float *packed, int accumulate, float *c, int ldc);
+                             const float *packed, int in_place, int accumulate, float *c, int ldc);
 
 /// output[F, N·outH·outW] = weights[F, C·kH·kW] · im2col(input) without forming the im2col
 /// matrix: the product ckernels_im2col_transposed and ckernels_sgemm compute, packed straight from
@@ -93,7 +103,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
                                           const float *input, int batch, int channels, int height,
                                           int width, int kernel_height, int kernel_width, int stride,
-                                          int padding, float *weight_gradient);
+                                          int padding, int in_place, float *weight_gradient);
 
 /// input_gradient[N, C, H, W] = col2im(weightsᵀ · rows_gradient) (a convolution's input gradient),
 /// a few samples at a time so that each group's column gradient is folded back while it is in

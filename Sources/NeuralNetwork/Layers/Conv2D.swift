@@ -258,7 +258,8 @@ public final class Conv2D: Layer {
       weight.gradient.withUnsafeMutableBufferPointer { dw in
         if trainingInput.count > 0 {
           trainingInput.withUnsafeBufferPointer { x in
-            ImplicitConvolution.weightGradient(rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: dw)
+            ImplicitConvolution.weightGradient(
+              rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: dw, aInPlace: paths.contains(.inPlaceA))
           }
         } else {
           trainingColumns.withUnsafeBufferPointer { col in

@@ -79,7 +79,8 @@ public final class Dense: Layer {
                 && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
                 && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
               {
-                packedWeight.product(x, y, m: batch, n: outputSize, k: inputSize, accumulate: true)
+                packedWeight.product(
+                  x, y, m: batch, n: outputSize, k: inputSize, accumulate: true, aInPlace: paths.contains(.inPlaceA))
               } else {
                 MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
               }

@@ -38,10 +38,17 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// loads. Taken where it measures faster: AVX-512 products of at most 48 rows (a DQN batch of
   /// 32). The same products in the same order, so the same bits as without it.
   public static let inPlaceB = FastPaths(rawValue: 1 << 6)
+  /// With `.matrixProducts`: the `A` operand (row-major, or transposed as a dense layer's dyᵀ in
+  /// dW = dyᵀ·x) is read where it is by the microkernel instead of being packed into slivers of
+  /// its rows, in products of few columns, where few B slivers pass over each packed A block and
+  /// the packing costs more than it saves (each level's `in_place_a_columns`, set by
+  /// `scripts/microbench/run gemm_in_place_a`). Also in a convolution's implicit weight gradient
+  /// (A is the output gradient) and with packed weights. The same bits as without it.
+  public static let inPlaceA = FastPaths(rawValue: 1 << 7)
 
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
-    .spaceToDepth, .inPlaceB,
+    .spaceToDepth, .inPlaceB, .inPlaceA,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -49,6 +56,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("matrix-products", .matrixProducts), ("implicit-convolution", .implicitConvolution),
     ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
     ("packed-weights", .packedWeights), ("space-to-depth", .spaceToDepth), ("in-place-b", .inPlaceB),
+    ("in-place-a", .inPlaceA),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

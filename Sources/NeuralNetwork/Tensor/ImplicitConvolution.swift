@@ -34,7 +34,7 @@ public enum ImplicitConvolution {
   public static func weightGradient(
     rowsGradient: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>,
     _ geometry: WindowGeometry, accumulatingInto weightGradient: UnsafeMutableBufferPointer<Float>,
-    level: InstructionLevel = .detected
+    level: InstructionLevel = .detected, aInPlace: Bool = true
   ) {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -44,7 +44,7 @@ public enum ImplicitConvolution {
     ckernels_convolution_weight_gradient(
       level.rawValue, rowsGradient.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch),
       Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
-      Int32(g.stride), Int32(g.padding), weightGradient.baseAddress)
+      Int32(g.stride), Int32(g.padding), MatrixProducts.inPlaceFlags(a: aInPlace), weightGradient.baseAddress)
   }
 
   /// `inputGradient = col2imTransposed(weightsᵀ · rowsGradient)` a few samples at a time, each

@@ -16,7 +16,7 @@ enum MatrixProducts {
     if paths.contains(.matrixProducts) && m * n * k >= smallestOwnProduct {
       own(
         a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, accumulate: beta == 1,
-        bInPlace: paths.contains(.inPlaceB))
+        bInPlace: paths.contains(.inPlaceB), aInPlace: paths.contains(.inPlaceA))
     } else {
       BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, beta: beta)
     }
@@ -28,11 +28,13 @@ enum MatrixProducts {
   ///   - level: the widest kernels it may use (tests run every supported level).
   ///   - bInPlace: a `B` that is not transposed is read where it is instead of packed
   ///     (`FastPaths.inPlaceB`; the same bits either way).
+  ///   - aInPlace: `A` is read where it is instead of packed, where the level does that
+  ///     (`FastPaths.inPlaceA`; the same bits either way).
   static func own(
     _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
     _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
     _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool,
-    level: InstructionLevel = .detected, bInPlace: Bool = true
+    level: InstructionLevel = .detected, bInPlace: Bool = true, aInPlace: Bool = true
   ) {
     precondition(
       a.count >= m * k && b.count >= k * n && c.count >= m * n,
@@ -41,8 +43,13 @@ enum MatrixProducts {
     guard m > 0, n > 0 else { return }
     ckernels_sgemm(
       level.rawValue, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress,
-      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), bInPlace ? 1 : 0, accumulate ? 1 : 0,
+      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), inPlaceFlags(a: aInPlace, b: bInPlace), accumulate ? 1 : 0,
       c.baseAddress,
       Int32(n))
+  }
+
+  /// CKernels' `in_place` flags for these choices.
+  static func inPlaceFlags(a: Bool, b: Bool = false) -> Int32 {
+    (a ? Int32(CKERNELS_IN_PLACE_A) : 0) | (b ? Int32(CKERNELS_IN_PLACE_B) : 0)
   }
 }

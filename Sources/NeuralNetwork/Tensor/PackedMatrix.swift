@@ -46,14 +46,14 @@ struct PackedMatrix {
   /// the B this holds.
   func product(
     _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false, _ c: UnsafeMutableBufferPointer<Float>,
-    m: Int, n: Int, k: Int, accumulate: Bool
+    m: Int, n: Int, k: Int, accumulate: Bool, aInPlace: Bool = true
   ) {
     precondition(a.count >= m * k && c.count >= m * n && m * k <= Int(Int32.max) && m * n <= Int(Int32.max), "PackedMatrix.product sizes")
     guard m > 0, n > 0 else { return }
     storage.withUnsafeBufferPointer { packed in
       ckernels_sgemm_packed_b(
         packedLevel.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(transposeA ? m : k),
-        packed.baseAddress, accumulate ? 1 : 0, c.baseAddress, Int32(n))
+        packed.baseAddress, MatrixProducts.inPlaceFlags(a: aInPlace), accumulate ? 1 : 0, c.baseAddress, Int32(n))
     }
   }
 }
