@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 
 @testable import NeuralNetwork
@@ -146,6 +147,36 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
       // fourth reuses that.
       for pass in 0..<4 {
         #expect(cached.forward(input, training: pass == 1) == packedEachTime.forward(input, training: pass == 1), "after \(name), product \(pass)")
+      }
+    }
+  }
+
+  /// Dense's forward as yᵀ = b + W · xᵀ gives the bits of y = b + x · Wᵀ: at and around its row
+  /// limit, with shared dimensions over several blocks, on 1 and 2 threads, before and after the
+  /// weights are packed apart (third product), and with every other path off but the products.
+  @Test(arguments: [(2, 300, 200), (7, 1024, 128), (32, 1024, 128), (64, 520, 70), (65, 256, 96), (32, 3136, 512)])
+  func transposedForwardGivesTheBitsOfTheUsualForward(batch: Int, inputSize: Int, outputSize: Int) {
+    func make(_ paths: FastPaths) -> Dense {
+      var rng = SplitMix64(seed: 62)
+      let layer = Dense(inputSize: inputSize, outputSize: outputSize, name: "fc", using: &rng)
+      layer.bias.value = Tensor(shape: [outputSize], scalars: (0..<outputSize).map { Float($0 % 7) * 0.3 - 1 })
+      layer.fastPaths = paths
+      return layer
+    }
+    var rng = SplitMix64(seed: 63)
+    let input = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in rng.nextUniform() * 2 - 1 })
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    for threadCount in [1, 2] {
+      ckernels_set_threads(Int32(threadCount))
+      for paths in [FastPaths.all, [.matrixProducts, .transposedForward]] {
+        let transposed = make(paths), usual = make(paths.subtracting(.transposedForward))
+        for pass in 0..<4 {
+          let a = transposed.forward(input, training: pass % 2 == 0), b = usual.forward(input, training: pass % 2 == 0)
+          #expect(
+            a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern),
+            "\(batch)×\(inputSize)→\(outputSize), \(paths), \(threadCount) threads, product \(pass)")
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ public final class Dense: Layer {
   public var fastPaths = FastPaths.standard
 
   private var packedWeight = PackedMatrix()  // Wᵀ, with `FastPaths.packedWeights`
+  private var transposedOutput = Tensor.empty  // yᵀ, with `FastPaths.transposedForward`
   private var cachedInput = Tensor.empty
   private var trainingOutput = Tensor.empty
   private var inferenceOutput = Tensor.empty
@@ -63,6 +64,9 @@ public final class Dense: Layer {
     let outputSize = outputSize
     let inputSize = inputSize
     let paths = fastPaths
+    let own = paths.contains(.matrixProducts) && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
+    let transposed = own && paths.contains(.transposedForward) && batch <= MatrixProducts.transposedForwardRows
+    if transposed { transposedOutput.resize(outputSize, batch) }
     input.withUnsafeBufferPointer { x in
       weight.value.withUnsafeBufferPointer { w in
         bias.value.withUnsafeBufferPointer { b in
@@ -70,24 +74,44 @@ public final class Dense: Layer {
             if batch == 1 {
               for j in 0..<outputSize { y[j] = b[j] }
               BLAS.gemv(w, rows: outputSize, columns: inputSize, x, y, beta: 1)
+            } else if own && paths.contains(.packedWeights)
+              && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
+            {
+              Self.fillRows(y, with: b, rows: batch)
+              packedWeight.product(
+                x, y, m: batch, n: outputSize, k: inputSize, accumulate: true, aInPlace: paths.contains(.inPlaceA))
+            } else if transposed {
+              // yᵀ = b + W · xᵀ: W read in place, only the batch packed; the same sums in the same
+              // order as y = b + x · Wᵀ, so the same bits.
+              transposedOutput.withUnsafeMutableBufferPointer { t in
+                for j in 0..<outputSize {
+                  let base = j &* batch
+                  for row in 0..<batch { t[base &+ row] = b[j] }
+                }
+                MatrixProducts.own(
+                  w, x, transposeB: true, t, m: outputSize, n: batch, k: inputSize, accumulate: true,
+                  bInPlace: paths.contains(.inPlaceB), aInPlace: paths.contains(.inPlaceA))
+                for row in 0..<batch {
+                  let base = row &* outputSize
+                  for j in 0..<outputSize { y[base &+ j] = t[j &* batch &+ row] }
+                }
+              }
             } else {
-              for row in 0..<batch {
-                let base = row &* outputSize
-                for j in 0..<outputSize { y[base &+ j] = b[j] }
-              }
-              if paths.isSuperset(of: [.matrixProducts, .packedWeights])
-                && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
-                && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
-              {
-                packedWeight.product(
-                  x, y, m: batch, n: outputSize, k: inputSize, accumulate: true, aInPlace: paths.contains(.inPlaceA))
-              } else {
-                MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
-              }
+              Self.fillRows(y, with: b, rows: batch)
+              MatrixProducts.gemm(x, w, transposeB: true, y, m: batch, n: outputSize, k: inputSize, beta: 1, paths: paths)
             }
           }
         }
       }
+    }
+  }
+
+  /// Every row of `y` (`rows` of `bias.count`) set to `bias`.
+  private static func fillRows(_ y: UnsafeMutableBufferPointer<Float>, with bias: UnsafeBufferPointer<Float>, rows: Int) {
+    let width = bias.count
+    for row in 0..<rows {
+      let base = row &* width
+      for j in 0..<width { y[base &+ j] = bias[j] }
     }
   }
 
