@@ -242,7 +242,7 @@ static gemm_convolution make_convolution(const float *input, int batch, int chan
 void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
                                int batch, int channels, int height, int width, int kernel_height,
                                int kernel_width, int stride, int padding, int space_to_depth_copy,
-                               float *output) {
+                               int in_place, float *output) {
   gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
                                         kernel_width, stride, padding);
   const int taps = channels * kernel_height * kernel_width;
@@ -269,7 +269,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   }
   const gemm_matrix am = {weights, taps, 1};
   const b_operand bo = {NULL, &s, 0, NULL, 0};
-  gemm(l, filters, positions, taps, &am, 0, &bo, 0, output, positions);
+  gemm(l, filters, positions, taps, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 0, output, positions);
 }
 
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,

@@ -34,7 +34,8 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
 
 @Suite struct ImplicitConvolutionTests {
   /// The implicit forward at every level, with and without the space-to-depth copy, equals the
-  /// reference product `W · im2col(x)` within rounding; the copy changes no bit.
+  /// reference product `W · im2col(x)` within rounding; neither the copy nor reading the weights
+  /// in place (`FastPaths.inPlaceA`) changes a bit.
   @Test(arguments: InstructionLevel.supported)
   func forwardMatchesIm2colTimesWeights(level: InstructionLevel) {
     var rng = SplitMix64(seed: 42)
@@ -45,12 +46,13 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
       var operands = ProductOperands(shape, using: &rng)
       operands.b = columnMatrix(input, g)
       var outputs: [[Float]] = []
-      for spaceToDepth in [true, false] {
+      for (spaceToDepth, aInPlace) in [(true, true), (false, true), (true, false)] {
         var output = [Float](repeating: .nan, count: filters * g.columnRows)
         operands.a.withUnsafeBufferPointer { w in
           input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer {
-              ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level, spaceToDepth: spaceToDepth)
+              ImplicitConvolution.forward(
+                weights: w, filters: filters, input: x, g, into: $0, level: level, spaceToDepth: spaceToDepth, aInPlace: aInPlace)
             }
           }
         }
@@ -58,6 +60,7 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
         outputs.append(output)
       }
       #expect(outputs[0].map(\.bitPattern) == outputs[1].map(\.bitPattern), "\(level) \(g): space-to-depth changed bits")
+      #expect(outputs[0].map(\.bitPattern) == outputs[2].map(\.bitPattern), "\(level) \(g): weights in place changed bits")
     }
   }
 

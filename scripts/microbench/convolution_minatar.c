@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
     t = now() - t;
     if (t < best_gradient) best_gradient = t;
     t = now();
-    ckernels_convolution_gemm(level, weights, F, input, B, C, H, W, K, K, 1, 0, 1, output);
+    ckernels_convolution_gemm(level, weights, F, input, B, C, H, W, K, K, 1, 0, 1, in_place, output);
     t = now() - t;
     if (t < best_forward) best_forward = t;
   }

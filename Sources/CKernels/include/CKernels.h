@@ -95,7 +95,7 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
 void ckernels_convolution_gemm(int level, const float *weights, int filters, const float *input,
                                int batch, int channels, int height, int width, int kernel_height,
                                int kernel_width, int stride, int padding, int space_to_depth,
-                               float *output);
+                               int in_place, float *output);
 
 /// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
 /// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with

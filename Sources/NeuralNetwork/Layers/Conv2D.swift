@@ -159,7 +159,8 @@ public final class Conv2D: Layer {
       } else {
         input.withUnsafeBufferPointer { x in
           ImplicitConvolution.forward(
-            weights: w, filters: filters, input: x, g, into: y, spaceToDepth: paths.contains(.spaceToDepth))
+            weights: w, filters: filters, input: x, g, into: y, spaceToDepth: paths.contains(.spaceToDepth),
+            aInPlace: paths.contains(.inPlaceA))
         }
       }
     }

@@ -17,7 +17,8 @@ public enum ImplicitConvolution {
   /// copy of the input (contiguous loads instead of a gather per tap; the same bits).
   public static func forward(
     weights: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry,
-    into output: UnsafeMutableBufferPointer<Float>, level: InstructionLevel = .detected, spaceToDepth: Bool = true
+    into output: UnsafeMutableBufferPointer<Float>, level: InstructionLevel = .detected, spaceToDepth: Bool = true,
+    aInPlace: Bool = true
   ) {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -27,7 +28,7 @@ public enum ImplicitConvolution {
     ckernels_convolution_gemm(
       level.rawValue, weights.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch), Int32(g.channels),
       Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.stride),
-      Int32(g.padding), spaceToDepth ? 1 : 0, output.baseAddress)
+      Int32(g.padding), spaceToDepth ? 1 : 0, MatrixProducts.inPlaceFlags(a: aInPlace), output.baseAddress)
   }
 
   /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`.
