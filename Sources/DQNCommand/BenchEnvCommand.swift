@@ -14,13 +14,13 @@ struct BenchEnvCommand: ParsableCommand {
 
   @OptionGroup var output: JSONOutputOption
 
-  @Option(help: "Environment steps per timed run (default 100000).")
+  @Option(help: "Environment steps per timed run.")
   var steps = 100_000
 
-  @Option(help: "Timed runs; the median is reported (default 5).")
+  @Option(help: "Timed runs; the median is reported.")
   var runs = 5
 
-  @Option(help: "Copies in the VectorEnvironment figure; 0 skips it (default 8).")
+  @Option(help: "Copies in the VectorEnvironment figure; 0 skips it.")
   var vector = 8
 
   @OptionGroup var environments: EnvironmentDirectoryOption

@@ -19,7 +19,7 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
 
   @OptionGroup var output: JSONOutputOption
 
-  @Option(help: "Multiply the number of timed runs (default 1).")
+  @Option(help: "Multiply the number of timed runs.")
   var scale: Double = 1
 
   @Option(help: "Only these figures, comma-separated (\(NetworkBenchmarks.figureNames.joined(separator: ", "))).")

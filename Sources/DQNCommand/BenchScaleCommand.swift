@@ -10,19 +10,19 @@ struct BenchScaleCommand: ParsableCommand {
     commandName: "scale",
     abstract: "Time dqn train's single loop, --envs, actor threads and MPI ranks side by side (Ape-X preset).",
     discussion: """
-      Each configuration is one `dqn train --quiet` child process of --steps environment steps
-      into a scratch folder (removed afterwards), with evaluation and checkpoints off; its figure
-      is the steps (and updates) agent.yaml records over the process's wall time, start-up
-      included. The replay ratio (sampled transitions per collected one) is the preset's in every
+      Each configuration is one `dqn train --quiet` child process of --steps environment steps \
+      into a scratch folder (removed afterwards), with evaluation and checkpoints off; its figure \
+      is the steps (and updates) agent.yaml records over the process's wall time, start-up \
+      included. The replay ratio (sampled transitions per collected one) is the preset's in every \
       row, so every configuration does the same updates per collected step.
 
-      Rows: the single loop (--envs 1), --envs N (--envs), --actors K actor threads (--actors),
-      and `mpirun -np P … --distributed` (--ranks; skipped when mpirun is not on the PATH, or
-      with --ranks none). Then two more runs give the costs the projection needs: acting alone
-      (learning never starts, ε 0.01 so every step runs a forward pass) gives an actor's seconds
-      per transition; the single loop's time less its acting gives the learner's seconds per
-      batch. From those it prints how many collected transitions per second one learner absorbs
-      at the run's replay ratio and at Ape-X's lower ones, how many actors it takes to feed it,
+      Rows: the single loop (--envs 1), --envs N (--envs), --actors K actor threads (--actors), \
+      and `mpirun -np P … --distributed` (--ranks; skipped when mpirun is not on the PATH, or \
+      with --ranks none). Then two more runs give the costs the projection needs: acting alone \
+      (learning never starts, ε 0.01 so every step runs a forward pass) gives an actor's seconds \
+      per transition; the single loop's time less its acting gives the learner's seconds per \
+      batch. From those it prints how many collected transitions per second one learner absorbs \
+      at the run's replay ratio and at Ape-X's lower ones, how many actors it takes to feed it, \
       and the bandwidth of their fragments (frames travel once, 17 bytes of fields each).
 
       Example (the README's table):

@@ -10,32 +10,32 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
     commandName: "train",
     abstract: "Time the whole DQN loop (env step with pixels, replay insert, ε-greedy action, learning).",
     discussion: """
-      Runs the settings of scripts/reference/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32,
-      learning starts 1000, target copy every 1000 steps, Adam 1e-4) once with one update every 4
-      steps and once with one update per step (MinAtar's recipe). Compare with
+      Runs the settings of scripts/reference/torch_dqn_loop.py (MinAtar network, replay 100k, batch 32, \
+      learning starts 1000, target copy every 1000 steps, Adam 1e-4) once with one update every 4 \
+      steps and once with one update per step (MinAtar's recipe). Compare with \
       `python scripts/reference/torch_dqn_loop.py --threads 1` (about 875 env steps/s on this machine kind).
 
-      --envs 1 4 16 64 times each number of environment copies stepped together (one batched
-      forward pass for their actions, as `dqn train --envs N`); --no-update times acting alone
+      --envs 1 4 16 64 times each number of environment copies stepped together (one batched \
+      forward pass for their actions, as `dqn train --envs N`); --no-update times acting alone \
       (learning never starts), so the figures show what batching the forward pass gains.
       """)
 
-  @Option(help: "Environment: a name in Environments/ or a path to a .yaml file (default breakout).")
+  @Option(help: "Environment: a name in Environments/ or a path to a .yaml file.")
   var env = "breakout"
 
-  @Option(help: "Environment steps per timed run (default 20000).")
+  @Option(help: "Environment steps per timed run.")
   var steps = 20_000
 
-  @Option(parsing: .upToNextOption, help: ArgumentHelp("Environment copies to time, one run each (default 1).", valueName: "N"))
+  @Option(parsing: .upToNextOption, help: ArgumentHelp("Environment copies to time, one run each.", valueName: "N"))
   var envs: [Int] = [1]
 
   @Flag(help: "Time acting alone: learning never starts (one run per --envs value).")
   var noUpdate = false
 
-  @Option(help: "Seed (default 0).")
+  @Option(help: "Seed.")
   var seed: UInt64 = 0
 
-  @Option(help: "Also fill a replay ring of this many 84×84 frames and report its resident memory (default 0: skip).")
+  @Option(help: "Also fill a replay ring of this many 84×84 frames and report its resident memory (0: skip).")
   var replayFrames = 0
 
   @OptionGroup var environments: EnvironmentDirectoryOption

@@ -11,33 +11,33 @@ struct BenchmarkCommand: ParsableCommand {
     commandName: "benchmark",
     abstract: "Run the MinAtar benchmark: one training run per (game, seed), J at a time, resumable.",
     discussion: """
-      Each (game, seed) is an ordinary run folder OUT/<game>-seed<seed>, trained by
-      a `dqn train --quiet` child process (its output goes to train.log in the
-      folder); --jobs of them run at once. Running the same command again resumes
-      every unfinished run from its checkpoint (dqn train --resume) and skips
-      finished ones, so a benchmark survives interruptions (Ctrl-C: the children
+      Each (game, seed) is an ordinary run folder OUT/<game>-seed<seed>, trained by \
+      a `dqn train --quiet` child process (its output goes to train.log in the \
+      folder); --jobs of them run at once. Running the same command again resumes \
+      every unfinished run from its checkpoint (dqn train --resume) and skips \
+      finished ones, so a benchmark survives interruptions (Ctrl-C: the children \
       save a checkpoint) and can be continued over days.
 
-      Agent families (--agent): dqn (Agents/<game>.yaml: MinAtar's DQN recipe),
-      rainbow-lite (Agents/rainbow-lite/<game>.yaml: Double, Dueling, prioritized
-      replay, 3-step returns, Adam) and pqn (Agents/pqn/<game>.yaml: parallel
+      Agent families (--agent): dqn (Agents/<game>.yaml: MinAtar's DQN recipe), \
+      rainbow-lite (Agents/rainbow-lite/<game>.yaml: Double, Dueling, prioritized \
+      replay, 3-step returns, Adam) and pqn (Agents/pqn/<game>.yaml: parallel \
       Q-learning, 128 environments, λ-returns, LayerNorm, no replay).
 
-      When a run finishes, its final weights play 100 evaluation episodes
-      (final-eval.csv), and its eval.csv, metrics.csv (thinned to at most 5,000
-      rows), agent.yaml and final-eval.csv are copied to RESULTS/<game>-seed<seed>
-      (default Agents/benchmark/<family>): commit that folder, and a later run of
+      When a run finishes, its final weights play 100 evaluation episodes \
+      (final-eval.csv), and its eval.csv, metrics.csv (thinned to at most 5,000 \
+      rows), agent.yaml and final-eval.csv are copied to RESULTS/<game>-seed<seed> \
+      (default Agents/benchmark/<family>): commit that folder, and a later run of \
       the command on another machine counts those runs as finished.
 
-      It writes results.md and results.csv (per game: each seed's final evaluation,
-      mean ± std across seeds, frames, wall-clock hours per run, steps/s, and the
-      references of Agents/benchmark/references.yaml beside them) and curves.png
-      (one panel per game: mean evaluation return over steps, the seeds' range
-      shaded, the family's references dashed) in OUT and in RESULTS. Every
-      --progress-interval seconds it prints each running run's step, mean return of
+      It writes results.md and results.csv (per game: each seed's final evaluation, \
+      mean ± std across seeds, frames, wall-clock hours per run, steps/s, and the \
+      references of Agents/benchmark/references.yaml beside them) and curves.png \
+      (one panel per game: mean evaluation return over steps, the seeds' range \
+      shaded, the family's references dashed) in OUT and in RESULTS. Every \
+      --progress-interval seconds it prints each running run's step, mean return of \
       its last 100 episodes, last evaluation, steps/s and ETA.
 
-      Our observations are rendered pixels (4 stacked grayscale frames); the
+      Our observations are rendered pixels (4 stacked grayscale frames); the \
       references' are MinAtar's binary object channels.
 
       Example (the pqn family, three seeds, 10M steps, both cores):

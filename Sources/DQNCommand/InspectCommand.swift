@@ -10,9 +10,9 @@ struct InspectCommand: ParsableCommand {
     commandName: "inspect",
     abstract: "List a saved network's layers, parameter names, shapes and parameter count.",
     discussion: """
-      Takes a supervised model folder (model.json), a run or agent folder (agent.yaml), or a
-      .safetensors file. The layer names (conv1, fc1, …) are what --init-layers and --freeze take in
-      `dqn train` and `dqn supervised train`; torso stands for the layers before Flatten (the
+      Takes a supervised model folder (model.json), a run or agent folder (agent.yaml), or a \
+      .safetensors file. The layer names (conv1, fc1, …) are what --init-layers and --freeze take in \
+      `dqn train` and `dqn supervised train`; torso stands for the layers before Flatten (the \
       convolutions). Example: dqn inspect Agents/trained/breakout-dqn
       """)
 

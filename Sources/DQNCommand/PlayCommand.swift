@@ -9,8 +9,8 @@ struct PlayCommand: ParsableCommand {
     commandName: "play",
     abstract: "Play an environment yourself with the keyboard (arrows move, space fires).",
     discussion: """
-      The panel shows the episode, step, score, your last action and the key map. Other keys:
-      p pause/resume, . one step while paused, +/− speed, r restart the episode, q or Esc quits.
+      The panel shows the episode, step, score, your last action and the key map. Other keys: \
+      p pause/resume, . one step while paused, +/− speed, r restart the episode, q or Esc quits. \
       With no key down the game's idle action (noop/stay) is taken at each step.
       """)
 
@@ -19,7 +19,7 @@ struct PlayCommand: ParsableCommand {
   @Option(help: "Save what you play as a replay file (e.g. Replays/me.replay).")
   var record: String?
 
-  @Option(help: "Game steps per second (default 6; +/− change it while playing).")
+  @Option(help: "Game steps per second (+/− change it while playing).")
   var fps: Double = 6
 
   @OptionGroup var display: DisplayScaleOption

@@ -8,24 +8,24 @@ struct PlotCommand: ParsableCommand {
     commandName: "plot",
     abstract: "Plot learning curves of one or more runs to a PNG.",
     discussion: """
-      Reads metrics.csv (one row per episode) and eval.csv (evaluations) from each run folder.
-      Raw values are faint, a moving average (a tenth of the episodes, at most 100) bold, and
+      Reads metrics.csv (one row per episode) and eval.csv (evaluations) from each run folder. \
+      Raw values are faint, a moving average (a tenth of the episodes, at most 100) bold, and \
       evaluations are marked; several runs are overlaid with a legend.
       """)
 
   @Argument(help: "Run folders (each holds metrics.csv, and eval.csv for evaluations).")
   var runs: [String]
 
-  @Option(help: "The PNG to write (default curve.png).")
+  @Option(help: "The PNG to write.")
   var out = "curve.png"
 
   @Option(help: "What to plot: return (episode returns), loss, q (mean max Q) or eval (evaluation mean ± std). Default return.")
   var metric: MetricChoice = .return
 
-  @Option(help: "Image width in pixels (default 960).")
+  @Option(help: "Image width in pixels.")
   var width = 960
 
-  @Option(help: "Image height in pixels (default 560).")
+  @Option(help: "Image height in pixels.")
   var height = 560
 
   enum MetricChoice: String, ExpressibleByArgument, CaseIterable {

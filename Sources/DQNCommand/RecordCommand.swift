@@ -10,7 +10,7 @@ struct RecordCommand: ParsableCommand {
     commandName: "record",
     abstract: "Record a trained agent's episodes into a replay file (headless).",
     discussion: """
-      The replay holds the environment definition, the seeds, and per episode the actions, the
+      The replay holds the environment definition, the seeds, and per episode the actions, the \
       rewards and a hash of every frame; `dqn replay FILE` re-simulates it and checks every frame.
       """)
 

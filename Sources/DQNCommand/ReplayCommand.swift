@@ -9,16 +9,16 @@ struct ReplayCommand: ParsableCommand {
     commandName: "replay",
     abstract: "Play a replay back by re-simulating it; every frame is checked against the recorded hash.",
     discussion: """
-      Without options a window shows it (keys as in `dqn watch`). --gif writes an animated GIF and
-      --frames a folder of PNG frames (scaled, with the score drawn in), without a window.
-      --headless only verifies. The first frame that differs from the recording stops playback
+      Without options a window shows it (keys as in `dqn watch`). --gif writes an animated GIF and \
+      --frames a folder of PNG frames (scaled, with the score drawn in), without a window. \
+      --headless only verifies. The first frame that differs from the recording stops playback \
       with an error.
       """)
 
   @Argument(help: "The replay file (e.g. Replays/catch.replay).")
   var file: String
 
-  @Option(help: "Playback speed: 1 is 10 steps per second (default 1).")
+  @Option(help: "Playback speed: 1 is 10 steps per second.")
   var speed: Double = 1
 
   @Option(help: "Write an animated GIF here (loops; each frame shows for 1/(10·speed) s).")

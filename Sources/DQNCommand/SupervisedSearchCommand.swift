@@ -10,20 +10,20 @@ struct SupervisedSearchCommand: ParsableCommand {
 
   @OptionGroup var options: SupervisedTrainingOptions
 
-  @Option(help: "Network to tune (default simple-cnn).")
+  @Option(help: "Network to tune.")
   var model: ModelPreset = .simpleCNN
 
-  @Option(help: "Number of random settings to try (default 10).")
+  @Option(help: "Number of random settings to try.")
   var trials: Int = 10
 
-  @Option(help: "Epochs per trial (default 2).")
+  @Option(help: "Epochs per trial.")
   var epochs: Int = 2
 
-  @Option(help: "Learning-rate range, sampled log-uniformly (default 1e-4...1e-2).")
+  @Option(help: "Lower end of the learning-rate range, sampled log-uniformly.")
   var learningRateMin: Float = 1e-4
   @Option(help: "Upper end of the learning-rate range.")
   var learningRateMax: Float = 1e-2
-  @Option(help: "Weight-decay range, sampled log-uniformly (default 1e-8...1e-3).")
+  @Option(help: "Lower end of the weight-decay range, sampled log-uniformly.")
   var weightDecayMin: Float = 1e-8
   @Option(help: "Upper end of the weight-decay range.")
   var weightDecayMax: Float = 1e-3

@@ -8,17 +8,17 @@ struct SupervisedTrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a classifier, print one progress line per epoch, and save it.",
     discussion: """
-      Example: dqn supervised train --data Datasets/mnist-4k --model simple-cnn --epochs 20 --augment --seed 1
+      Example: dqn supervised train --data Datasets/mnist-4k --model simple-cnn --epochs 20 --augment --seed 1 \
       The model folder holds model.json (the architecture) and weights.safetensors.
 
-      Transfer learning: --init-from MODEL starts from a saved model's weights.
-      Convolutions do not depend on the image size, so a simple-cnn trained on
-      28×28 MNIST can start one for the 8×8 digits (conv1 is copied, fc1 starts
+      Transfer learning: --init-from MODEL starts from a saved model's weights. \
+      Convolutions do not depend on the image size, so a simple-cnn trained on \
+      28×28 MNIST can start one for the 8×8 digits (conv1 is copied, fc1 starts \
       fresh):
         dqn supervised train --data Datasets/digits/digits.csv.gz \\
           --train-limit 100 --init-from MNIST_MODEL --init-layers conv1
-      Layer names: `dqn inspect MODEL` lists them (simple-cnn: conv1, fc1, fc2;
-      deep-cnn: conv1 to conv6, fc1, fc2; mlp: fc1 to fc3). torso means the
+      Layer names: `dqn inspect MODEL` lists them (simple-cnn: conv1, fc1, fc2; \
+      deep-cnn: conv1 to conv6, fc1, fc2; mlp: fc1 to fc3). torso means the \
       convolutions (none in mlp).
       """
   )
@@ -27,16 +27,16 @@ struct SupervisedTrainCommand: ParsableCommand {
 
   @OptionGroup var transferOptions: TransferOptions
 
-  @Option(help: "Network: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")) (default simple-cnn).")
+  @Option(help: "Network: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
   var model: ModelPreset = .simpleCNN
 
-  @Option(help: "Passes over the training data (default 20).")
+  @Option(help: "Passes over the training data.")
   var epochs: Int = 20
 
   @Option(help: "Step size (default 0.002 for Adam, tuned on a validation split of mnist-4k; 0.01 otherwise).")
   var learningRate: Float?
 
-  @Option(help: "L2 weight decay λ on weights (default 0.0001).")
+  @Option(help: "L2 weight decay λ on weights.")
   var weightDecay: Float = 1e-4
 
   @Option(help: "Dropout probability after hidden dense layers (default: 0.25 for deep-cnn, 0 otherwise).")

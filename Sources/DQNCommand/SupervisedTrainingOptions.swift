@@ -7,10 +7,10 @@ struct SupervisedTrainingOptions: ParsableArguments {
   @Option(help: "A directory with one *images-idx3-ubyte and one *labels-idx1-ubyte file (optionally .gz), or a digits CSV file.")
   var data: String
 
-  @Option(help: "Mini-batch size, in images (default 100).")
+  @Option(help: "Mini-batch size, in images.")
   var batchSize: Int = 100
 
-  @Option(help: "Optimizer: \(OptimizerKind.names) (default adam).")
+  @Option(help: "Optimizer: \(OptimizerKind.names).")
   var optimizer: OptimizerKind = .adam
 
   @Option(help: "Fraction of the data held out for validation, in [0, 1) (default 0.1).")
@@ -21,7 +21,7 @@ struct SupervisedTrainingOptions: ParsableArguments {
     discussion: "The N images are drawn at random from the whole data set by --seed, so runs with the same seed train on the same images and are measured on the same held-out rest, which the model never sees: with few labels, that is the test set."))
   var trainLimit: Int?
 
-  @Option(help: "Seed for initialisation, shuffling, splitting and augmentation (default 1).")
+  @Option(help: "Seed for initialisation, shuffling, splitting and augmentation.")
   var seed: UInt64 = 1
 
   /// The largest `--batch-size`.

@@ -16,7 +16,7 @@ struct TraceCommand: ParsableCommand {
 
   @OptionGroup var environment: EnvironmentOption
 
-  @Option(help: "Seed of the episode (default 0).")
+  @Option(help: "Seed of the episode.")
   var seed: UInt64 = 0
 
   @Option(help: "Action indices separated by commas, e.g. 0,3,5.")

@@ -11,30 +11,30 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
     commandName: "train",
     abstract: "Train a DQN or PQN agent from pixels (or continue a run with --resume).",
     discussion: """
-      A new run reads Agents/NAME.yaml for --env NAME (or --agent FILE) and writes the run folder
-      (agent.yaml, weights.safetensors, best.safetensors, metrics.csv, eval.csv, a TensorBoard event
-      file and the state for --resume). Ctrl-C saves a checkpoint and exits; `dqn train --resume DIR
+      A new run reads Agents/NAME.yaml for --env NAME (or --agent FILE) and writes the run folder \
+      (agent.yaml, weights.safetensors, best.safetensors, metrics.csv, eval.csv, a TensorBoard event \
+      file and the state for --resume). Ctrl-C saves a checkpoint and exits; `dqn train --resume DIR \
       --steps N` continues to N total steps exactly as an uninterrupted run would.
 
-      Agent families: --agent dqn (the default) reads Agents/<env>.yaml; --agent
-      rainbow-lite and --agent pqn read Agents/rainbow-lite/<env>.yaml and
-      Agents/pqn/<env>.yaml. A preset with `algorithm: pqn` trains with parallel
-      Q-learning (environments × rolloutSteps steps per batch, λ-returns, no replay,
+      Agent families: --agent dqn (the default) reads Agents/<env>.yaml; --agent \
+      rainbow-lite and --agent pqn read Agents/rainbow-lite/<env>.yaml and \
+      Agents/pqn/<env>.yaml. A preset with `algorithm: pqn` trains with parallel \
+      Q-learning (environments × rolloutSteps steps per batch, λ-returns, no replay, \
       no target network); --resume continues it exactly too.
 
       Watch runs live in TensorBoard (a Python tool, not needed by dqn itself):
         pip install tensorboard && tensorboard --logdir Agents/runs
 
-      Transfer learning: --init-from RUN_OR_AGENT starts the online network from a
-      run's weights (the target network starts as its copy; the replay starts
-      empty). Games with the same frame size and stack share the torso, the
-      Q-network's convolutions (conv1 in minatar, conv1 to conv3 in nature; small
-      has none); the dense layers (fc1, fc2, or a dueling head's value1, value2,
+      Transfer learning: --init-from RUN_OR_AGENT starts the online network from a \
+      run's weights (the target network starts as its copy; the replay starts \
+      empty). Games with the same frame size and stack share the torso, the \
+      Q-network's convolutions (conv1 in minatar, conv1 to conv3 in nature; small \
+      has none); the dense layers (fc1, fc2, or a dueling head's value1, value2, \
       advantage1, advantage2) are the head:
         dqn train --env space-invaders --init-from Agents/trained/breakout-dqn \\
           --init-layers torso
-      Add --freeze torso to keep it fixed; agent.yaml records the source and the
-      frozen layers, and --resume keeps them frozen. `dqn inspect RUN_OR_AGENT`
+      Add --freeze torso to keep it fixed; agent.yaml records the source and the \
+      frozen layers, and --resume keeps them frozen. `dqn inspect RUN_OR_AGENT` \
       lists a network's layer names.
       """)
 
@@ -47,7 +47,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
   @Option(help: "Total environment steps of the run (default: the preset's `steps`).")
   var steps: Int?
 
-  @Option(help: "Seed of the networks, the episodes and the exploration (default 0).")
+  @Option(help: "Seed of the networks, the episodes and the exploration.")
   var seed: UInt64 = 0
 
   @Option(help: "Run folder (default: Agents/runs/<env>-<date>-<time>).")
@@ -74,7 +74,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
     "Ape-X over Open MPI: run under `mpirun -np P`; rank 0 is the learner and replay (and writes the run folder), every other rank runs --actors-per-rank actor threads. Every rank gets the same options."))
   var distributed = false
 
-  @Option(help: ArgumentHelp("With --distributed: actor threads per actor rank (default 1).", valueName: "K"))
+  @Option(help: ArgumentHelp("With --distributed: actor threads per actor rank.", valueName: "K"))
   var actorsPerRank: Int = 1
 
   @OptionGroup var environments: EnvironmentDirectoryOption

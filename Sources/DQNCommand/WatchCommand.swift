@@ -10,9 +10,9 @@ struct WatchCommand: ParsableCommand {
     commandName: "watch",
     abstract: "Watch a trained agent play in a window, with a bar per action showing its Q-values.",
     discussion: """
-      Keys: space pause/resume, → or . one step while paused, +/− speed, r restart the episode,
-      q or Esc (or closing the window) quits. Each episode's return is printed too.
-      --headless plays without a window (for machines with no display); with --record it saves a
+      Keys: space pause/resume, → or . one step while paused, +/− speed, r restart the episode, \
+      q or Esc (or closing the window) quits. Each episode's return is printed too. \
+      --headless plays without a window (for machines with no display); with --record it saves a \
       replay that `dqn replay` re-simulates frame for frame.
       """)
 
@@ -27,7 +27,7 @@ struct WatchCommand: ParsableCommand {
 
   @OptionGroup var count: EpisodeCountOption<Episodes>
 
-  @Option(help: "Environment steps per second (default 15; +/− change it while watching).")
+  @Option(help: "Environment steps per second (+/− change it while watching).")
   var fps: Double = 15
 
   @OptionGroup var display: DisplayScaleOption

@@ -7,7 +7,7 @@ protocol DefaultEpisodeCount {
 
 /// `--episodes N`: how many episodes to play, a positive count defaulting to `Default.episodes`.
 struct EpisodeCountOption<Default: DefaultEpisodeCount>: ParsableArguments {
-  @Option(help: "Episodes to play (default \(Default.episodes)).")
+  @Option(help: "Episodes to play.")
   var episodes: Int = Default.episodes
 
   func validate() throws {

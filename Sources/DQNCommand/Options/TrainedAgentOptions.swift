@@ -19,7 +19,7 @@ struct TrainedAgentOptions: ParsableArguments {
   @Option(help: "Probability of a random action (default: the preset's evalEpsilon, usually 0.01).")
   var epsilon: Float?
 
-  @Option(help: "Seed of the episodes and the random actions (default 0).")
+  @Option(help: "Seed of the episodes and the random actions.")
   var seed: UInt64 = 0
 
   func validate() throws {
