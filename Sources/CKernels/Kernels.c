@@ -1,6 +1,8 @@
 // Optimizer kernels in C: clang vectorises these loops well, and an AVX2 build of each is picked
 // at run time when the processor supports it (8 lanes for the divisions and square roots that
-// dominate Adam). The arithmetic is the same expression in both builds.
+// dominate Adam). The arithmetic is the same expression in both builds. With ckernels_threads()
+// above 1, a large tensor's elements are split over the threads (each element's update is the same
+// whoever computes it, so the bits are too).
 #include "CKernels.h"
 #include <math.h>
 
@@ -72,9 +74,9 @@ static void rmsprop_generic(const float *restrict gradient, float *restrict valu
   RMSPROP_BODY
 }
 
-void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
-                   float beta1, float beta2, float step_size, float inverse_root_correction,
-                   float epsilon) {
+static void adam_serial(const float *gradient, float *value, float *first, float *second, size_t n,
+                        float beta1, float beta2, float step_size, float inverse_root_correction,
+                        float epsilon) {
 #if defined(__x86_64__) && defined(__clang__)
   if (has_avx2()) {
     adam_avx2(gradient, value, first, second, n, beta1, beta2, step_size,
@@ -86,9 +88,9 @@ void ckernels_adam(const float *gradient, float *value, float *first, float *sec
                inverse_root_correction, epsilon);
 }
 
-void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
-                      float *gradient_average, size_t n, float learning_rate, float decay,
-                      float epsilon, int centered) {
+static void rmsprop_serial(const float *gradient, float *value, float *square_average,
+                           float *gradient_average, size_t n, float learning_rate, float decay,
+                           float epsilon, int centered) {
 #if defined(__x86_64__) && defined(__clang__)
   if (has_avx2()) {
     rmsprop_avx2(gradient, value, square_average, gradient_average, n, learning_rate, decay,
@@ -98,4 +100,65 @@ void ckernels_rmsprop(const float *gradient, float *value, float *square_average
 #endif
   rmsprop_generic(gradient, value, square_average, gradient_average, n, learning_rate, decay,
                   epsilon, centered);
+}
+
+// Tensors below this many elements stay on one thread (a thread's start costs a few microseconds;
+// MinAtar's first dense layer has 131,072 weights, its others at most 2,048).
+#define PARALLEL_ELEMENTS (1 << 15)
+#define PARTS_PER_THREAD 2
+
+typedef struct {
+  const float *gradient;
+  float *value, *first, *second;
+  size_t n, part;
+  float beta1, beta2, step_size, inverse_root_correction, epsilon, learning_rate, decay;
+  int centered, adam;
+} optimizer_job;
+
+static void optimizer_part(void *context, int index) {
+  const optimizer_job *job = context;
+  const size_t start = (size_t)index * job->part;
+  const size_t count = job->n - start < job->part ? job->n - start : job->part;
+  if (job->adam)
+    adam_serial(job->gradient + start, job->value + start, job->first + start, job->second + start, count, job->beta1,
+                job->beta2, job->step_size, job->inverse_root_correction, job->epsilon);
+  else
+    rmsprop_serial(job->gradient + start, job->value + start, job->first + start,
+                   job->centered ? job->second + start : job->second, count, job->learning_rate, job->decay,
+                   job->epsilon, job->centered);
+}
+
+// The parts of n elements for the threads, in multiples of 16 floats (whole vectors and cache
+// lines), or 0 to stay on the calling thread.
+static size_t part_size(size_t n) {
+  const int threads = ckernels_threads();
+  if (threads <= 1 || n < PARALLEL_ELEMENTS) return 0;
+  const size_t parts = (size_t)threads * PARTS_PER_THREAD;
+  return ((n + parts - 1) / parts + 15) & ~(size_t)15;
+}
+
+void ckernels_adam(const float *gradient, float *value, float *first, float *second, size_t n,
+                   float beta1, float beta2, float step_size, float inverse_root_correction,
+                   float epsilon) {
+  const size_t part = part_size(n);
+  if (part == 0) {
+    adam_serial(gradient, value, first, second, n, beta1, beta2, step_size, inverse_root_correction, epsilon);
+    return;
+  }
+  optimizer_job job = {gradient, value, first, second, n, part, beta1, beta2, step_size,
+                       inverse_root_correction, epsilon, 0, 0, 0, 1};
+  ckernels_parallel_for((int)((n + part - 1) / part), optimizer_part, &job);
+}
+
+void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
+                      float *gradient_average, size_t n, float learning_rate, float decay,
+                      float epsilon, int centered) {
+  const size_t part = part_size(n);
+  if (part == 0) {
+    rmsprop_serial(gradient, value, square_average, gradient_average, n, learning_rate, decay, epsilon, centered);
+    return;
+  }
+  optimizer_job job = {gradient, value, square_average, gradient_average, n, part, 0, 0, 0, 0, epsilon,
+                       learning_rate, decay, centered, 0};
+  ckernels_parallel_for((int)((n + part - 1) / part), optimizer_part, &job);
 }

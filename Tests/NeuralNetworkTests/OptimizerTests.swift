@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 
 @testable import NeuralNetwork
@@ -30,6 +31,36 @@ import Testing
     }
     #expect(abs(dense.weight.value[flat: 0] - 3) < 0.05, "\(name)")
     #expect(abs(dense.bias.value[flat: 0] + 2) < 0.05, "\(name)")
+  }
+
+  /// Adam and RMSProp (plain and centered) split a large tensor's elements over the threads: the
+  /// same bits on 1, 2 and 3 threads, over several steps, for sizes around the split's edges.
+  @Test func optimizersGiveTheSameBitsOnAnyThreadCount() {
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    func run(_ make: () -> any Optimizer, count: Int, threadCount: Int) -> [UInt32] {
+      ckernels_set_threads(Int32(threadCount))
+      var rng = SplitMix64(seed: 71)
+      let parameter = Parameter(name: "w", value: Tensor(shape: [count], scalars: (0..<count).map { _ in rng.nextUniform() - 0.5 }))
+      var optimizer = make()
+      for step in 0..<3 {
+        parameter.gradient = Tensor(shape: [count], scalars: (0..<count).map { _ in (rng.nextUniform() - 0.5) * Float(step + 1) })
+        optimizer.update([parameter])
+      }
+      return parameter.value.scalars.map(\.bitPattern)
+    }
+    let optimizers: [(String, () -> any Optimizer)] = [
+      ("adam", { Adam(learningRate: 0.01) }), ("rmsprop", { RMSProp(learningRate: 0.01) }),
+      ("centered-rmsprop", { RMSProp(learningRate: 0.01, decay: 0.95, epsilon: 0.01, centered: true) }),
+    ]
+    for (name, make) in optimizers {
+      for count in [32_767, 32_768, 131_072, 100_003] {
+        let one = run(make, count: count, threadCount: 1)
+        for threadCount in [2, 3] {
+          #expect(run(make, count: count, threadCount: threadCount) == one, "\(name), \(count) elements, \(threadCount) threads")
+        }
+      }
+    }
   }
 
   @Test func adamFirstStepMovesByTheLearningRate() {
