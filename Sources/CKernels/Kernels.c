@@ -162,3 +162,23 @@ void ckernels_rmsprop(const float *gradient, float *value, float *square_average
                        learning_rate, decay, centered, 0};
   ckernels_parallel_for((int)((n + part - 1) / part), optimizer_part, &job);
 }
+
+typedef struct {
+  float *to;
+  const float *from;
+  size_t n, part;
+} add_job;
+
+static void add_part(void *context, int index) {
+  const add_job *job = context;
+  const size_t start = (size_t)index * job->part;
+  const size_t end = job->n - start < job->part ? job->n : start + job->part;
+  for (size_t i = start; i < end; i++) job->to[i] += job->from[i];
+}
+
+void ckernels_add(float *to, const float *from, size_t n) {
+  const size_t part = part_size(n);
+  add_job job = {to, from, n, part == 0 ? n : part};
+  if (part == 0) add_part(&job, 0);
+  else ckernels_parallel_for((int)((n + part - 1) / part), add_part, &job);
+}

@@ -63,6 +63,25 @@ import Testing
     }
   }
 
+  /// Adding tensors split over the threads gives the bits of `add` on one thread.
+  @Test func addingUsingThreadsGivesTheBitsOfAdd() {
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    var rng = SplitMix64(seed: 72)
+    for count in [5, 32_768, 100_003] {
+      let a = Tensor(shape: [count], scalars: (0..<count).map { _ in rng.nextUniform() - 0.5 })
+      let b = Tensor(shape: [count], scalars: (0..<count).map { _ in rng.nextUniform() * 1e-3 })
+      var expected = a
+      expected.add(b)
+      for threadCount in [1, 2, 3] {
+        ckernels_set_threads(Int32(threadCount))
+        var sum = a
+        sum.addUsingThreads(b)
+        #expect(sum.scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern), "\(count) elements, \(threadCount) threads")
+      }
+    }
+  }
+
   @Test func adamFirstStepMovesByTheLearningRate() {
     let parameter = Parameter(name: "w", value: Tensor(shape: [2], scalars: [1, -1]))
     parameter.gradient = Tensor(shape: [2], scalars: [0.3, -7])

@@ -36,6 +36,9 @@ void ckernels_adam(const float *gradient, float *value, float *first, float *sec
                    float beta1, float beta2, float step_size, float inverse_root_correction,
                    float epsilon);
 
+/// to[i] += from[i] for i < n, split over the threads for large n (the same bits on any count).
+void ckernels_add(float *to, const float *from, size_t n);
+
 /// RMSProp's (optionally centered) update over n elements, with the same flushing.
 void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
                       float *gradient_average, size_t n, float learning_rate, float decay,

@@ -157,12 +157,10 @@ final class DataParallelUpdate {
         online: index == 0 ? online : replicaOnline, target: index == 0 ? target : replicaTarget, double: double,
         batchSize: batchSize)
     }
+    // The replica's gradient added to the online network's: element-wise, split over the threads
+    // for large tensors, so the same bits as one thread.
     for (parameter, replica) in zip(onlineParameters, replicaParameters) {
-      replica.gradient.withUnsafeBufferPointer { from in
-        parameter.gradient.withUnsafeMutableBufferPointer { to in
-          for index in 0..<to.count { to[index] += from[index] }
-        }
-      }
+      parameter.gradient.addUsingThreads(replica.gradient)
     }
     for half in halves {
       for (index, row) in half.rows.enumerated() { errors[row] = half.loss.lastErrors[index] }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -30,6 +31,18 @@ extension Tensor {
     other.withUnsafeBufferPointer { source in
       withUnsafeMutableBufferPointer { target in
         for index in 0..<target.count { target[index] += scale * source[index] }
+      }
+    }
+  }
+
+  /// Adds `other` element-wise in place, split over CKernels' threads (`ckernels_set_threads`) for
+  /// large tensors: the same bits as `add(other)` on any count.
+  public mutating func addUsingThreads(_ other: Tensor) {
+    precondition(count == other.count, "Cannot add \(other.shape) to \(shape)")
+    other.withUnsafeBufferPointer { source in
+      withUnsafeMutableBufferPointer { target in
+        guard let to = target.baseAddress, let from = source.baseAddress else { return }
+        ckernels_add(to, from, target.count)
       }
     }
   }
