@@ -137,27 +137,41 @@ func withinRounding(_ result: [Float], _ exact: (values: [Double], magnitudes: [
     }
   }
 
+  /// For every shape, on 1 and 2 threads: `product(operands, shape, true)` (an operand read in
+  /// place) has the bits of `product(operands, shape, false)` (packed); `alsoCheck` gets the
+  /// operands, the shape, the packed result and the thread count for more comparisons.
+  private func expectInPlaceGivesThePackedBits(
+    _ shapes: [ProductShape], level: InstructionLevel, seed: UInt64,
+    _ product: (ProductOperands, ProductShape, Bool) -> [Float],
+    alsoCheck: (ProductOperands, ProductShape, [Float], Int) -> Void = { _, _, _, _ in }
+  ) {
+    var rng = SplitMix64(seed: seed)
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    for threadCount in [1, 2] {
+      ckernels_set_threads(Int32(threadCount))
+      for shape in shapes {
+        let operands = ProductOperands(shape, using: &rng)
+        let packed = product(operands, shape, false)
+        #expect(
+          product(operands, shape, true).map(\.bitPattern) == packed.map(\.bitPattern),
+          "\(level) \(shape.testDescription), \(threadCount) threads")
+        alsoCheck(operands, shape, packed, threadCount)
+      }
+    }
+  }
+
   /// Reading a row-major B in place (its whole slivers; the narrower last one packed) gives the
   /// bits of packing all of it, at every level: the edge cases of the blocking, and products wider
   /// than a block of columns with a tail (1030 = 1024 + 6) or split over threads.
   @Test(arguments: InstructionLevel.supported)
   func readingBInPlaceGivesThePackedBits(level: InstructionLevel) {
-    var rng = SplitMix64(seed: 35)
-    let threads = ComputeThreads.count
-    defer { ckernels_set_threads(Int32(threads)) }
     let shapes = ProductShape.cases.filter { !$0.transposeB } + [
       ProductShape(m: 32, n: 1024, k: 128), ProductShape(m: 128, n: 1024, k: 32, transposeA: true, accumulate: true),
       ProductShape(m: 9, n: 2070, k: 300), ProductShape(m: 32, n: 3136, k: 512, transposeA: true),
     ]
-    for threadCount in [1, 2] {
-      ckernels_set_threads(Int32(threadCount))
-      for shape in shapes {
-        let operands = ProductOperands(shape, using: &rng)
-        let inPlace = operands.own(shape, level: level, bInPlace: true)
-        let packed = operands.own(shape, level: level, bInPlace: false)
-        #expect(
-          inPlace.map(\.bitPattern) == packed.map(\.bitPattern), "\(level) \(shape.testDescription), \(threadCount) threads")
-      }
+    expectInPlaceGivesThePackedBits(shapes, level: level, seed: 35) { operands, shape, inPlace in
+      operands.own(shape, level: level, bInPlace: inPlace)
     }
   }
 
@@ -168,45 +182,36 @@ func withinRounding(_ result: [Float], _ exact: (values: [Double], magnitudes: [
   /// packed beforehand (a layer's packed weights).
   @Test(arguments: InstructionLevel.supported)
   func readingAInPlaceGivesThePackedBits(level: InstructionLevel) {
-    var rng = SplitMix64(seed: 36)
-    let threads = ComputeThreads.count
-    defer { ckernels_set_threads(Int32(threads)) }
     let shapes = ProductShape.cases + [
       ProductShape(m: 32, n: 128, k: 1024, transposeB: true), ProductShape(m: 128, n: 1024, k: 32, transposeA: true, accumulate: true),
       ProductShape(m: 32, n: 1024, k: 128), ProductShape(m: 16, n: 36, k: 2048, transposeB: true, accumulate: true),
       ProductShape(m: 130, n: 512, k: 300, transposeA: true), ProductShape(m: 13, n: 513, k: 40),
       ProductShape(m: 9, n: 2048, k: 257, accumulate: true), ProductShape(m: 7, n: 2049, k: 20, transposeA: true),
     ]
-    for threadCount in [1, 2] {
-      ckernels_set_threads(Int32(threadCount))
-      for shape in shapes {
-        let operands = ProductOperands(shape, using: &rng)
-        let inPlace = operands.own(shape, level: level, aInPlace: true)
-        let packed = operands.own(shape, level: level, aInPlace: false)
+    expectInPlaceGivesThePackedBits(shapes, level: level, seed: 36) { operands, shape, inPlace in
+      operands.own(shape, level: level, aInPlace: inPlace)
+    } alsoCheck: { operands, shape, packed, threadCount in
+      guard shape.n > 0, shape.k > 0, shape.m > 0 else { return }
+      var weights = PackedMatrix()
+      var prepared = false
+      operands.b.withUnsafeBufferPointer { b in
+        for _ in 0...PackedMatrix.sightsBeforePacking {
+          prepared = weights.prepare(b, transposeB: shape.transposeB, k: shape.k, n: shape.n, version: 1, level: level)
+        }
+      }
+      #expect(prepared)
+      for aInPlace in [true, false] {
+        var result = operands.c
+        operands.a.withUnsafeBufferPointer { a in
+          result.withUnsafeMutableBufferPointer {
+            weights.product(
+              a, transposeA: shape.transposeA, $0, m: shape.m, n: shape.n, k: shape.k, accumulate: shape.accumulate,
+              aInPlace: aInPlace)
+          }
+        }
         #expect(
-          inPlace.map(\.bitPattern) == packed.map(\.bitPattern), "\(level) \(shape.testDescription), \(threadCount) threads")
-        guard shape.n > 0, shape.k > 0, shape.m > 0 else { continue }
-        var weights = PackedMatrix()
-        var prepared = false
-        operands.b.withUnsafeBufferPointer { b in
-          for _ in 0...PackedMatrix.sightsBeforePacking {
-            prepared = weights.prepare(b, transposeB: shape.transposeB, k: shape.k, n: shape.n, version: 1, level: level)
-          }
-        }
-        #expect(prepared)
-        for aInPlace in [true, false] {
-          var result = operands.c
-          operands.a.withUnsafeBufferPointer { a in
-            result.withUnsafeMutableBufferPointer {
-              weights.product(
-                a, transposeA: shape.transposeA, $0, m: shape.m, n: shape.n, k: shape.k, accumulate: shape.accumulate,
-                aInPlace: aInPlace)
-            }
-          }
-          #expect(
-            result.map(\.bitPattern) == packed.map(\.bitPattern),
-            "\(level) \(shape.testDescription), packed weights, A in place \(aInPlace), \(threadCount) threads")
-        }
+          result.map(\.bitPattern) == packed.map(\.bitPattern),
+          "\(level) \(shape.testDescription), packed weights, A in place \(aInPlace), \(threadCount) threads")
       }
     }
   }
