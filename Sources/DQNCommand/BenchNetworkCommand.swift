@@ -65,7 +65,7 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
 
   func run() throws {
     FastPaths.standard = FastPaths.processorDefault.subtracting(try disabledPaths())
-    let peakMeasurement = peak == nil ? PeakThroughput.measureWithSource() : nil
+    let peakMeasurement = peak == nil ? PeakThroughput.measure() : nil
     let singleCorePeak = peak ?? peakMeasurement!.gigaflops
     let threads = threadCount.threads
     if !output.json {

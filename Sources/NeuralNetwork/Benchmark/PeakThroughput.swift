@@ -19,12 +19,9 @@ public enum PeakThroughput {
     public var source: String
   }
 
-  /// Measures the peak in GFLOP/s (about half a second). Runs on one thread and gives OpenBLAS and
-  /// CKernels their thread counts back afterwards.
-  public static func measure(runs: Int = 5) -> Double { measureWithSource(runs: runs).gigaflops }
-
-  /// `measure`, saying which of the two gave the figure.
-  public static func measureWithSource(runs: Int = 5) -> Measurement {
+  /// Measures the peak (about half a second), saying which of the two gave it. Runs on one thread
+  /// and gives OpenBLAS and CKernels their thread counts back afterwards.
+  public static func measure(runs: Int = 5) -> Measurement {
     let loop = multiplyAddLoop(runs: runs)
     let product = matrixProduct(runs: runs)
     return loop >= product

@@ -65,7 +65,7 @@ public final class Dense: Layer {
     let inputSize = inputSize
     let paths = fastPaths
     let own = paths.contains(.matrixProducts) && batch * outputSize * inputSize >= MatrixProducts.smallestOwnProduct
-    let transposed = own && paths.contains(.transposedForward) && batch <= MatrixProducts.transposedForwardRows
+    let transposed = own && batch > 1 && paths.contains(.transposedForward) && batch <= MatrixProducts.transposedForwardRows
     if transposed { transposedOutput.resize(outputSize, batch) }
     input.withUnsafeBufferPointer { x in
       weight.value.withUnsafeBufferPointer { w in
