@@ -47,11 +47,12 @@ static const gemm_level *level_for(int level) {
 // One set per thread, allocated on its first product and kept (freed when the thread exits): the
 // products themselves allocate nothing. `columns` holds a few samples' column gradients
 // (ckernels_convolution_input_gradient), allocated on its first use; `depth` a convolution input's
-// space-to-depth copy (ckernels_convolution_gemm), grown to the largest input it has held.
+// space-to-depth copy (ckernels_convolution_gemm), grown to the largest input it has held;
+// `transposed` a weight gradient transposed (weight_gradient_by_rows), grown the same way.
 #define COLUMN_BUFFER_FLOATS (1 << 18)
 typedef struct {
-  float *a, *b, *columns, *depth;
-  size_t depth_floats;
+  float *a, *b, *columns, *depth, *transposed;
+  size_t depth_floats, transposed_floats;
 } packing_buffers;
 
 static pthread_key_t buffers_key;
@@ -63,6 +64,7 @@ static void free_buffers(void *pointer) {
   free(buffers->b);
   free(buffers->columns);
   free(buffers->depth);
+  free(buffers->transposed);
   free(buffers);
 }
 
@@ -272,17 +274,110 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   gemm(l, filters, positions, taps, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 0, output, positions);
 }
 
+// ---- A weight gradient by image rows ----------------------------------------------------------------
+
+// dWᵀ[taps, F] += im2col(x)[taps, N·P] · dYᵀ[N·P, F] for a stride-1 convolution without padding:
+// along an output row, every tap's values are consecutive floats of the image, so A is the image
+// read in place, a segment per output row (cut where a KC block ends), and only dYᵀ is packed
+// (no window is). Against dW += dY · im2col(x)ᵀ, each element of dW gets the same products (their
+// factors swapped, which changes nothing) summed in the same order within the same KC blocks of
+// positions, each block's sum added to it in turn: the same bits. MinAtar's 16 filters are one
+// half-width sliver here, where its 36 taps were a sliver and a nearly empty one; and nothing is
+// gathered.
+typedef struct {
+  const gemm_level *level;
+  const float *rows_gradient;
+  const gemm_convolution *geometry;
+  int filters, taps, positions, tiles_per_part;
+  float *transposed;  // dWᵀ [taps, filters]
+} weight_rows_job;
+
+static void weight_gradient_rows_part(void *context, int index) {
+  const weight_rows_job *job = context;
+  const gemm_level *l = job->level;
+  const gemm_convolution *s = job->geometry;
+  packing_buffers *buffers = thread_buffers();
+  const int per_channel = s->kernel_height * s->kernel_width;
+  const int plane = s->output_height * s->output_width;
+  const int first_tap = index * job->tiles_per_part * l->mr;
+  const int end_tap = job->taps - first_tap < job->tiles_per_part * l->mr ? job->taps : first_tap + job->tiles_per_part * l->mr;
+  const gemm_matrix transposed_gradient = {job->rows_gradient, 1, job->positions};
+  gemm_segment segment[GEMM_MAX_KC];
+  for (int pc = 0; pc < job->positions; pc += l->kc) {
+    const int kc = job->positions - pc < l->kc ? job->positions - pc : l->kc;
+    l->pack_b(&transposed_gradient, pc, kc, 0, job->filters, l->nr, buffers->b);
+    int segments = 0;
+    for (int p = pc; p < pc + kc;) {
+      const int n = p / plane, oy = p % plane / s->output_width, ox = p % s->output_width;
+      const int length = s->output_width - ox < pc + kc - p ? s->output_width - ox : pc + kc - p;
+      segment[segments++] = (gemm_segment){((ptrdiff_t)n * s->channels * s->height + oy) * s->width + ox, length};
+      p += length;
+    }
+    for (int t0 = first_tap; t0 < end_tap; t0 += l->mr) {
+      const int rows = end_tap - t0 < l->mr ? end_tap - t0 : l->mr;
+      int row_offset[GEMM_MAX_MR];
+      for (int i = 0; i < rows; i++) {
+        const int tap = t0 + i, channel = tap / per_channel;
+        const int ky = tap % per_channel / s->kernel_width, kx = tap % s->kernel_width;
+        row_offset[i] = (channel * s->height + ky) * s->width + kx;
+      }
+      for (int jr = 0; jr < job->filters; jr += l->nr) {
+        const int columns = job->filters - jr < l->nr ? job->filters - jr : l->nr;
+        l->kernel_segments(kc, segments, segment, s->input, row_offset, buffers->b + (ptrdiff_t)jr * kc, l->nr,
+                           job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, rows, columns);
+      }
+    }
+  }
+}
+
+// Returns 0, doing nothing, where it does not apply: strides, padding, more filters than a packed
+// block holds, or a level without the kernel.
+static int weight_gradient_by_rows(const gemm_level *l, const float *rows_gradient, int filters,
+                                   const gemm_convolution *s, float *weight_gradient) {
+  if (l->kernel_segments == NULL || s->stride != 1 || s->padding != 0 || filters > GEMM_MAX_NC) return 0;
+  const int taps = s->channels * s->kernel_height * s->kernel_width;
+  const int positions = s->batch * s->output_height * s->output_width;
+  if (taps <= 0 || positions <= 0 || filters <= 0) return 1;
+  packing_buffers *buffers = thread_buffers();
+  const size_t floats = (size_t)taps * (size_t)filters;
+  if (buffers->transposed_floats < floats) {
+    free(buffers->transposed);
+    buffers->transposed = NULL;
+    buffers->transposed_floats = 0;
+    if (posix_memalign((void **)&buffers->transposed, 64, sizeof(float) * floats) != 0) abort();
+    buffers->transposed_floats = floats;
+  }
+  float *transposed = buffers->transposed;
+  for (int f = 0; f < filters; f++)
+    for (int t = 0; t < taps; t++) transposed[(ptrdiff_t)t * filters + f] = weight_gradient[(ptrdiff_t)f * taps + t];
+  // Parts of whole tiles, one per thread (each packs dYᵀ for itself), when worth splitting.
+  const int tiles = (taps + l->mr - 1) / l->mr;
+  const int threads = ckernels_threads();
+  int parts = 1;
+  if (threads > 1 && (double)filters * taps * positions >= PARALLEL_MULTIPLY_ADDS) parts = threads < tiles ? threads : tiles;
+  weight_rows_job job = {l, rows_gradient, s, filters, taps, positions, (tiles + parts - 1) / parts, transposed};
+  parts = (tiles + job.tiles_per_part - 1) / job.tiles_per_part;
+  if (parts > 1) ckernels_parallel_for(parts, weight_gradient_rows_part, &job);
+  else weight_gradient_rows_part(&job, 0);
+  for (int f = 0; f < filters; f++)
+    for (int t = 0; t < taps; t++) weight_gradient[(ptrdiff_t)f * taps + t] = transposed[(ptrdiff_t)t * filters + f];
+  return 1;
+}
+
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
                                           const float *input, int batch, int channels, int height,
                                           int width, int kernel_height, int kernel_width, int stride,
                                           int padding, int in_place, float *weight_gradient) {
   const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
                                               kernel_width, stride, padding);
+  const gemm_level *l = level_for(level);
+  if ((in_place & CKERNELS_IMAGE_ROWS) != 0 && weight_gradient_by_rows(l, rows_gradient, filters, &s, weight_gradient))
+    return;
   const int taps = channels * kernel_height * kernel_width;
   const int positions = batch * s.output_height * s.output_width;
   const gemm_matrix am = {rows_gradient, positions, 1};
   const b_operand bo = {NULL, &s, 1, NULL, 0};
-  gemm(level_for(level), filters, taps, positions, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 1,
+  gemm(l, filters, taps, positions, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 1,
        weight_gradient, taps);
 }
 

@@ -11,27 +11,32 @@
 #define NR 16
 #define TARGET __attribute__((target("avx2,fma")))
 
-// The tile's body: element (i, p) of A at rows[i][p·step] (as GemmAVX512.c's tile_avx512).
+// The tile's body: step p of segment s reads A's element i at rows[i][start_s + p·step] (as
+// GemmAVX512.c's tile_avx512).
 TARGET __attribute__((always_inline)) static inline void tile_avx2(
-    int kc, const float *const rows_of_a[MR], ptrdiff_t step, const float *restrict b, ptrdiff_t ldb,
-    float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
+    int kc, int segments, const gemm_segment *segment, const float *const rows_of_a[MR], ptrdiff_t step,
+    const float *restrict b, ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+    int columns) {
   __m256 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now.
   for (int i = 0; i < rows; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-  ptrdiff_t offset = 0;
   if (columns <= 8) {
     // A sliver of at most 8 columns: half the multiply-adds, and only the first 8 floats of B's
     // rows (as GemmAVX512.c's kernel).
-    for (int p = 0; p < kc; p++) {
+    ptrdiff_t offset = segment[0].start;
+    for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
       const __m256 b0 = _mm256_loadu_ps(b);
       for (int i = 0; i < MR; i++)
         sum[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(rows_of_a[i] + offset), b0, sum[i][0]);
       offset += step;
       b += ldb;
+      // One flat loop (nested ones made clang keep the sums in memory).
+      if (--left == 0 && ++s < segments) offset = segment[s].start, left = segment[s].length;
     }
   } else {
-    for (int p = 0; p < kc; p++) {
+    ptrdiff_t offset = segment[0].start;
+    for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
       const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
       for (int i = 0; i < MR; i++) {
         const __m256 ai = _mm256_broadcast_ss(rows_of_a[i] + offset);
@@ -40,6 +45,8 @@ TARGET __attribute__((always_inline)) static inline void tile_avx2(
       }
       offset += step;
       b += ldb;
+      // One flat loop (nested ones made clang keep the sums in memory).
+      if (--left == 0 && ++s < segments) offset = segment[s].start, left = segment[s].length;
     }
   }
   if (columns == NR) {
@@ -69,7 +76,8 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
                                int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
-  tile_avx2(kc, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
+  const gemm_segment all = {0, kc};
+  tile_avx2(kc, 1, &all, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
 }
 
 // A read where it is: rows past `rows` are not read (their sums, never stored, repeat row 0's).
@@ -79,7 +87,17 @@ TARGET static void kernel_in_place_a_avx2(int kc, const float *a, ptrdiff_t row_
                                           int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + (i < rows ? i : 0) * row_stride;
-  tile_avx2(kc, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+  const gemm_segment all = {0, kc};
+  tile_avx2(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+}
+
+// A read in place in runs (ckernels_convolution_weight_gradient's image rows), always accumulating.
+TARGET static void kernel_segments_avx2(int kc, int segments, const gemm_segment *segment, const float *a,
+                                     const int *row_offset, const float *restrict b, ptrdiff_t ldb,
+                                     float *restrict c, ptrdiff_t ldc, int rows, int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
+  tile_avx2(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
 }
 
 // Transposes 8 vectors of 8 in place: r[i][j] becomes r[j][i].
@@ -311,7 +329,8 @@ TARGET static void space_to_depth_row_avx2(const float *row, int width, int q, f
 const gemm_level gemm_level_avx2 = {
     .mr = MR, .nr = NR, .mc = 120, .kc = 256, .nc = 1024,
     .in_place_a_columns = 2048,
-    .kernel = kernel_avx2, .kernel_in_place_a = kernel_in_place_a_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
+    .kernel = kernel_avx2, .kernel_in_place_a = kernel_in_place_a_avx2,
+    .kernel_segments = kernel_segments_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
     .pack_convolution = pack_convolution_avx2,
     .pack_convolution_transposed = pack_convolution_transposed_avx2,
     .space_to_depth_row = space_to_depth_row_avx2,

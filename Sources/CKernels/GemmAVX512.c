@@ -12,12 +12,14 @@
 #define NR 32
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
 
-// The tile's body: element (i, p) of A at rows[i][p·step] (a packed sliver: rows[i] = a + i, step
-// MR; A read in place: its rows, or its columns when transposed). Inlined into both kernels below,
-// so the packed one compiles to what it was before A could be read in place.
+// The tile's body: step p of segment s reads A's element i at rows[i][start_s + p·step] (a packed
+// sliver: rows[i] = a + i, step MR, one segment; A read in place: its rows, or its columns when
+// transposed; or an image's rows, step 1, a segment per output row). Inlined into every kernel
+// below, so the packed one compiles to what it was before A could be read in place.
 TARGET __attribute__((always_inline)) static inline void tile_avx512(
-    int kc, const float *const rows_of_a[MR], ptrdiff_t step, const float *restrict b, ptrdiff_t ldb,
-    float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
+    int kc, int segments, const gemm_segment *segment, const float *const rows_of_a[MR], ptrdiff_t step,
+    const float *restrict b, ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
+    int columns) {
   __m512 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm512_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now (13% on a 512×3136 gradient
@@ -26,20 +28,23 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
   }
-  ptrdiff_t offset = 0;
   if (columns <= 16) {
     // A sliver of at most 16 columns (a product's last: a weight gradient's 36 taps are 32 + 4)
     // needs half the multiply-adds, and only the first 16 floats of B's rows (the packers may leave
     // the rest unwritten). The same sums for the columns stored.
-    for (int p = 0; p < kc; p++) {
+    ptrdiff_t offset = segment[0].start;
+    for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
       const __m512 b0 = _mm512_loadu_ps(b);
       for (int i = 0; i < MR; i++)
         sum[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(rows_of_a[i][offset]), b0, sum[i][0]);
       offset += step;
       b += ldb;
+      // One flat loop (nested ones made clang keep the sums in memory).
+      if (--left == 0 && ++s < segments) offset = segment[s].start, left = segment[s].length;
     }
   } else {
-    for (int p = 0; p < kc; p++) {
+    ptrdiff_t offset = segment[0].start;
+    for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
       const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
       for (int i = 0; i < MR; i++) {
         const __m512 ai = _mm512_set1_ps(rows_of_a[i][offset]);
@@ -48,6 +53,8 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
       }
       offset += step;
       b += ldb;
+      // One flat loop (nested ones made clang keep the sums in memory).
+      if (--left == 0 && ++s < segments) offset = segment[s].start, left = segment[s].length;
     }
   }
   const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
@@ -69,7 +76,8 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
                                  int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
-  tile_avx512(kc, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
+  const gemm_segment all = {0, kc};
+  tile_avx512(kc, 1, &all, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
 }
 
 // A read where it is: rows past `rows` are not read (their sums, never stored, repeat row 0's).
@@ -79,7 +87,17 @@ TARGET static void kernel_in_place_a_avx512(int kc, const float *a, ptrdiff_t ro
                                             int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + (i < rows ? i : 0) * row_stride;
-  tile_avx512(kc, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+  const gemm_segment all = {0, kc};
+  tile_avx512(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+}
+
+// A read in place in runs (ckernels_convolution_weight_gradient's image rows), always accumulating.
+TARGET static void kernel_segments_avx512(int kc, int segments, const gemm_segment *segment, const float *a,
+                                     const int *row_offset, const float *restrict b, ptrdiff_t ldb,
+                                     float *restrict c, ptrdiff_t ldc, int rows, int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
+  tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
 }
 
 // Per 16 positions: the input offset of each window's top-left corner (row and column may be
@@ -237,7 +255,9 @@ TARGET static void pack_b_avx512(const gemm_matrix *b, int k0, int kc, int j0, i
   for (int t = 0; t < nc; t += NR) {
     float *sliver = dst + (ptrdiff_t)t * kc;
     for (int half = 0; half < NR; half += 16) {
-      const int rows = nc - t - half < 0 ? 0 : nc - t - half < 16 ? nc - t - half : 16;
+      // A sliver of at most 16 columns: the microkernel reads only its first half.
+      if (half > 0 && nc - t <= half) break;
+      const int rows = nc - t - half < 16 ? nc - t - half : 16;
       const float *origin = b->data + (j0 + t + half) * b->column_stride + k0;
       for (int p = 0; p < kc; p += 16) {
         const int count = kc - p < 16 ? kc - p : 16;
@@ -366,7 +386,8 @@ const gemm_level gemm_level_avx512 = {
     // strided rows of B cost more than the copy saves.
     .in_place_rows = 48,
     .in_place_a_columns = 512,
-    .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
+    .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512,
+    .kernel_segments = kernel_segments_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,
     .space_to_depth_row = space_to_depth_row_avx512,

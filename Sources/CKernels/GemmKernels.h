@@ -52,6 +52,22 @@ typedef void (*gemm_microkernel_in_place_a)(int kc, const float *a, ptrdiff_t a_
                                             ptrdiff_t a_column_stride, const float *b, ptrdiff_t ldb,
                                             float *c, ptrdiff_t ldc, int accumulate, int rows, int columns);
 
+// A run of the shared dimension over which A's rows are read at consecutive floats: steps p of
+// the run read element start + p of each row (ckernels_convolution_weight_gradient's image rows).
+typedef struct {
+  ptrdiff_t start;
+  int length;
+} gemm_segment;
+
+// The same tile with A read in place in segments (each at least one step long, kc steps in all):
+// element (i, p) of A, p the step's place in the runs taken one after another, at
+// a[row_offset[i] + segment's start + p's place in its run]. All the runs are summed in registers,
+// then added to C (always: the tile accumulates), so the sums are those of one product whose
+// shared dimension is the runs together.
+typedef void (*gemm_microkernel_segments)(int kc, int segments, const gemm_segment *segment, const float *a,
+                                          const int *row_offset, const float *b, ptrdiff_t ldb, float *c,
+                                          ptrdiff_t ldc, int rows, int columns);
+
 // Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
 // dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
 typedef void (*gemm_a_packer)(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
@@ -79,6 +95,7 @@ typedef struct {
   int in_place_a_columns;
   gemm_microkernel kernel;
   gemm_microkernel_in_place_a kernel_in_place_a;  // NULL: A is always packed
+  gemm_microkernel_segments kernel_segments;      // NULL: no weight gradient by image rows
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;

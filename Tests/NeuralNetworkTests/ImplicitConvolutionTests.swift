@@ -188,6 +188,54 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     #expect(gradient.allSatisfy { $0 == 7 })
   }
 
+  /// A stride-1 convolution's weight gradient computed transposed, the image read along its rows,
+  /// has the bits of the usual implicit product, at every level and on 1 or 2 threads: MinAtar's,
+  /// the Nature network's third (large enough to split over threads), and random ones whose
+  /// output rows straddle the 256-position blocks, onto a gradient that is not zero.
+  @Test(arguments: InstructionLevel.supported)
+  func weightGradientByRowsGivesTheBitsOfTheUsualProduct(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 46)
+    var cases: [(WindowGeometry, filters: Int)] = [
+      (WindowGeometry(batch: 32, channels: 4, height: 10, width: 10, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 16),
+      (WindowGeometry(batch: 32, channels: 64, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 64),
+      (WindowGeometry(batch: 1, channels: 1, height: 3, width: 3, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 1),
+    ]
+    for _ in 0..<10 {
+      let kernelHeight = 1 + rng.nextInt(below: 4), kernelWidth = 1 + rng.nextInt(below: 4)
+      let g = WindowGeometry(
+        batch: 1 + rng.nextInt(below: 6), channels: 1 + rng.nextInt(below: 7),
+        height: kernelHeight + rng.nextInt(below: 14), width: kernelWidth + rng.nextInt(below: 14),
+        kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: 1, padding: 0)
+      cases.append((g, 1 + rng.nextInt(below: 70)))
+    }
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    for (g, filters) in cases {
+      let input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+      let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
+      let start = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+      func gradient(byRows: Bool, threads: Int) -> [UInt32] {
+        ckernels_set_threads(Int32(threads))
+        var gradient = start
+        input.withUnsafeBufferPointer { x in
+          rowsGradient.withUnsafeBufferPointer { dr in
+            gradient.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.weightGradient(
+                rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: $0, level: level, byRows: byRows)
+            }
+          }
+        }
+        return gradient.map(\.bitPattern)
+      }
+      let usual = gradient(byRows: false, threads: 1)
+      #expect(usual != start.map(\.bitPattern))
+      for threads in [1, 2] {
+        let differing = zip(gradient(byRows: true, threads: threads), usual).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(level) \(g), \(filters) filters, \(threads) thread(s)")
+      }
+    }
+  }
+
   /// Split over threads, all three give the same bits as on one.
   @Test func resultsDoNotDependOnTheThreadCount() {
     var rng = SplitMix64(seed: 44)

@@ -2,11 +2,14 @@
 // 1, no padding) as CKernels computes it in an update: the implicit forward and the implicit
 // weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches.
 //   scripts/microbench/run convolution_minatar [LEVEL [IN_PLACE]]   (LEVEL 2 = AVX-512, the default;
-//   1 = AVX2; IN_PLACE 2 = A read in place, the default, 0 = packed)
+//   1 = AVX2; IN_PLACE: CKERNELS_IN_PLACE_A = 2 (the default), CKERNELS_IMAGE_ROWS = 4 (the weight
+//   gradient transposed, the image read along its rows), or'ed; 0 = packed). It first checks that
+//   the weight gradient has the same bits with and without CKERNELS_IMAGE_ROWS.
 #include "CKernels.h"
 #include "microbench.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(int argc, char **argv) {
   const int level = argc > 1 ? atoi(argv[1]) : CKERNELS_AVX512;
@@ -19,6 +22,19 @@ int main(int argc, char **argv) {
   for (int i = 0; i < F * B * OH * OW; i++) rows_gradient[i] = rand() / (float)RAND_MAX - 0.5f;
   for (int i = 0; i < F * C * K * K; i++) weights[i] = rand() / (float)RAND_MAX - 0.5f;
   const double flop = 2.0 * F * (C * K * K) * (B * OH * OW);
+  {
+    // Twice from the same start, so that the second accumulates onto a sum.
+    float *by_rows = calloc(F * C * K * K, sizeof(float)), *usual = calloc(F * C * K * K, sizeof(float));
+    for (int twice = 0; twice < 2; twice++) {
+      ckernels_convolution_weight_gradient(level, rows_gradient, F, input, B, C, H, W, K, K, 1, 0,
+                                           in_place | CKERNELS_IMAGE_ROWS, by_rows);
+      ckernels_convolution_weight_gradient(level, rows_gradient, F, input, B, C, H, W, K, K, 1, 0,
+                                           in_place & ~CKERNELS_IMAGE_ROWS, usual);
+    }
+    printf("weight gradient by image rows: same bits as without: %s\n",
+           memcmp(by_rows, usual, sizeof(float) * F * C * K * K) == 0 ? "yes" : "NO");
+    free(by_rows), free(usual);
+  }
   double best_gradient = 1, best_forward = 1;
   for (int r = 0; r < 60000; r++) {
     double t = now();

@@ -18,6 +18,9 @@ enum {
   CKERNELS_IN_PLACE_B = 1,
   /// A (row-major or transposed), by the AVX2 and AVX-512 kernels, in products of few columns.
   CKERNELS_IN_PLACE_A = 2,
+  /// The image, along its rows, in a weight gradient computed transposed
+  /// (ckernels_convolution_weight_gradient).
+  CKERNELS_IMAGE_ROWS = 4,
 };
 
 /// The widest of the levels above this processor (and its operating system) supports, capped by
@@ -102,7 +105,9 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 
 /// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
 /// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with
-/// filters outermost).
+/// filters outermost). With CKERNELS_IMAGE_ROWS in `in_place`, a stride-1 convolution without
+/// padding computes it transposed, dWᵀ += im2col(input) · rows_gradientᵀ, reading the image in
+/// place along its rows (AVX2 and AVX-512): the same bits (see Gemm.c).
 void ckernels_convolution_weight_gradient(int level, const float *rows_gradient, int filters,
                                           const float *input, int batch, int channels, int height,
                                           int width, int kernel_height, int kernel_width, int stride,

@@ -260,7 +260,8 @@ public final class Conv2D: Layer {
         if trainingInput.count > 0 {
           trainingInput.withUnsafeBufferPointer { x in
             ImplicitConvolution.weightGradient(
-              rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: dw, aInPlace: paths.contains(.inPlaceA))
+              rowsGradient: dr, filters: filters, input: x, g, accumulatingInto: dw, aInPlace: paths.contains(.inPlaceA),
+              byRows: paths.contains(.weightGradientByRows))
           }
         } else {
           trainingColumns.withUnsafeBufferPointer { col in

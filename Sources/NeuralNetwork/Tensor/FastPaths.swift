@@ -54,9 +54,17 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// same bits as without it.
   public static let transposedForward = FastPaths(rawValue: 1 << 8)
 
+  /// With `.implicitWeightGradient`: a stride-1 convolution without padding (MinAtar's, and the
+  /// Nature network's third) computes its weight gradient transposed, dWᵀ += im2col(x) · dYᵀ,
+  /// reading the image in place along its rows (where every tap's values for an output row are
+  /// consecutive floats) and packing only the output gradient, instead of packing the windows
+  /// transposed, a gather per position. Each weight gets the same products in the same order, so
+  /// the same bits as without it.
+  public static let weightGradientByRows = FastPaths(rawValue: 1 << 9)
+
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
-    .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward,
+    .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -65,6 +73,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
     ("packed-weights", .packedWeights), ("space-to-depth", .spaceToDepth), ("in-place-b", .inPlaceB),
     ("in-place-a", .inPlaceA), ("transposed-forward", .transposedForward),
+    ("weight-gradient-by-rows", .weightGradientByRows),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

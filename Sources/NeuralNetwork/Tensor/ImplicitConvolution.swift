@@ -31,11 +31,13 @@ public enum ImplicitConvolution {
       Int32(g.padding), spaceToDepth ? 1 : 0, MatrixProducts.inPlaceFlags(a: aInPlace), output.baseAddress)
   }
 
-  /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`.
+  /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`;
+  /// `byRows`: transposed, reading the image along its rows, where the convolution allows it
+  /// (`FastPaths.weightGradientByRows`; the same bits).
   public static func weightGradient(
     rowsGradient: UnsafeBufferPointer<Float>, filters: Int, input: UnsafeBufferPointer<Float>,
     _ geometry: WindowGeometry, accumulatingInto weightGradient: UnsafeMutableBufferPointer<Float>,
-    level: InstructionLevel = .detected, aInPlace: Bool = true
+    level: InstructionLevel = .detected, aInPlace: Bool = true, byRows: Bool = true
   ) {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -45,7 +47,8 @@ public enum ImplicitConvolution {
     ckernels_convolution_weight_gradient(
       level.rawValue, rowsGradient.baseAddress, Int32(filters), input.baseAddress, Int32(g.batch),
       Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
-      Int32(g.stride), Int32(g.padding), MatrixProducts.inPlaceFlags(a: aInPlace), weightGradient.baseAddress)
+      Int32(g.stride), Int32(g.padding), MatrixProducts.inPlaceFlags(a: aInPlace, imageRows: byRows),
+      weightGradient.baseAddress)
   }
 
   /// `inputGradient = col2imTransposed(weightsᵀ · rowsGradient)` a few samples at a time, each

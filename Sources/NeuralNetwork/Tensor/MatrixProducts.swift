@@ -55,7 +55,8 @@ enum MatrixProducts {
   }
 
   /// CKernels' `in_place` flags for these choices.
-  static func inPlaceFlags(a: Bool, b: Bool = false) -> Int32 {
+  static func inPlaceFlags(a: Bool, b: Bool = false, imageRows: Bool = false) -> Int32 {
     (a ? Int32(CKERNELS_IN_PLACE_A) : 0) | (b ? Int32(CKERNELS_IN_PLACE_B) : 0)
+      | (imageRows ? Int32(CKERNELS_IMAGE_ROWS) : 0)
   }
 }
