@@ -307,11 +307,15 @@ static void weight_gradient_rows_part(void *context, int index) {
     const int kc = job->positions - pc < l->kc ? job->positions - pc : l->kc;
     l->pack_b(&transposed_gradient, pc, kc, 0, job->filters, l->nr, buffers->b);
     int segments = 0;
+    int n = pc / plane, oy = pc % plane / s->output_width, ox = pc % s->output_width;
     for (int p = pc; p < pc + kc;) {
-      const int n = p / plane, oy = p % plane / s->output_width, ox = p % s->output_width;
       const int length = s->output_width - ox < pc + kc - p ? s->output_width - ox : pc + kc - p;
       segment[segments++] = (gemm_segment){((ptrdiff_t)n * s->channels * s->height + oy) * s->width + ox, length};
       p += length;
+      if ((ox += length) == s->output_width) {
+        ox = 0;
+        if (++oy == s->output_height) oy = 0, n++;
+      }
     }
     for (int t0 = first_tap; t0 < end_tap; t0 += l->mr) {
       const int rows = end_tap - t0 < l->mr ? end_tap - t0 : l->mr;
@@ -324,7 +328,7 @@ static void weight_gradient_rows_part(void *context, int index) {
       for (int jr = 0; jr < job->filters; jr += l->nr) {
         const int columns = job->filters - jr < l->nr ? job->filters - jr : l->nr;
         l->kernel_segments(kc, segments, segment, s->input, row_offset, buffers->b + (ptrdiff_t)jr * kc, l->nr,
-                           job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, rows, columns);
+                           job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, 1, rows, columns);
       }
     }
   }
