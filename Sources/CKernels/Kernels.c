@@ -163,6 +163,57 @@ void ckernels_rmsprop(const float *gradient, float *value, float *square_average
   ckernels_parallel_for((int)((n + part - 1) / part), optimizer_part, &job);
 }
 
+// A convolution's output from its product: to[n][f][p] = from[f][n][p] + bias[f], then, with
+// relu, 0 where that is ≤ 0 as Swift's max(x, 0) (0 >= x ? 0 : x: -0 becomes 0, NaN stays).
+// `from` may be `to` when batch is 1 (each float is read before it is written). Only additions
+// and comparisons: every build gives the same bits.
+#define BIAS_BODY                                                                          \
+  for (size_t n = 0; n < batch; n++)                                                       \
+    for (size_t f = 0; f < filters; f++) {                                                 \
+      const float *source = from + (f * batch + n) * plane;                                \
+      float *target = to + (n * filters + f) * plane;                                      \
+      const float b = bias[f];                                                             \
+      if (relu)                                                                            \
+        for (size_t p = 0; p < plane; p++) {                                               \
+          const float v = source[p] + b;                                                   \
+          target[p] = 0.0f >= v ? 0.0f : v;                                                \
+        }                                                                                  \
+      else                                                                                 \
+        for (size_t p = 0; p < plane; p++) target[p] = source[p] + b;                      \
+    }
+
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512vl"))) static void add_bias_avx512(
+    const float *from, float *to, size_t filters, size_t batch, size_t plane, const float *bias, int relu) {
+  BIAS_BODY
+}
+
+__attribute__((target("avx2"))) static void add_bias_avx2(
+    const float *from, float *to, size_t filters, size_t batch, size_t plane, const float *bias, int relu) {
+  BIAS_BODY
+}
+#endif
+
+static void add_bias_generic(const float *from, float *to, size_t filters, size_t batch, size_t plane,
+                             const float *bias, int relu) {
+  BIAS_BODY
+}
+
+void ckernels_add_bias_by_sample(const float *from, float *to, size_t filters, size_t batch, size_t plane,
+                                 const float *bias, int relu) {
+#if defined(__x86_64__) && defined(__clang__)
+  if (ckernels_instruction_level() >= CKERNELS_AVX512) {
+    add_bias_avx512(from, to, filters, batch, plane, bias, relu);
+    return;
+  }
+  if (has_avx2()) {
+    add_bias_avx2(from, to, filters, batch, plane, bias, relu);
+    return;
+  }
+#endif
+  add_bias_generic(from, to, filters, batch, plane, bias, relu);
+}
+
 typedef struct {
   float *to;
   const float *from;

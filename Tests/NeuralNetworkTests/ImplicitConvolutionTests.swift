@@ -236,6 +236,42 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     }
   }
 
+  /// The output step's bias and ReLU (CKernels, the widest vectors the processor has) give the
+  /// bits of Swift's `max(x + b, 0)` and `x + b`, -0 and NaN included, rearranged [F, N, P] →
+  /// [N, F, P], and in place at batch 1.
+  @Test func biasAndReLUGiveTheBitsOfSwiftsMax() {
+    var rng = SplitMix64(seed: 47)
+    let special: [Float] = [-0.0, 0, .nan, -.infinity, .infinity, -1e-40, 1e-40, -3, 3]
+    for (filters, batch, plane) in [(3, 2, 5), (16, 32, 64), (5, 1, 37), (17, 3, 49)] {
+      var product = (0..<(filters * batch * plane)).map { _ in rng.nextUniform() * 2 - 1 }
+      for i in 0..<special.count { product[rng.nextInt(below: product.count)] = special[i] }
+      var bias = (0..<filters).map { _ in rng.nextUniform() - 0.5 }
+      bias[0] = -0.0
+      product[0] = -0.0  // -0 + -0 is -0, which the ReLU makes 0
+      for relu in [false, true] {
+        var expected = [Float](repeating: .nan, count: product.count)
+        for n in 0..<batch {
+          for f in 0..<filters {
+            for p in 0..<plane {
+              let x = product[(f * batch + n) * plane + p] + bias[f]
+              expected[(n * filters + f) * plane + p] = relu ? max(x, 0) : x
+            }
+          }
+        }
+        var output = [Float](repeating: 7, count: product.count)
+        if batch == 1 {
+          output = product
+          output.withUnsafeMutableBufferPointer { out in
+            ckernels_add_bias_by_sample(out.baseAddress, out.baseAddress, filters, 1, plane, bias, relu ? 1 : 0)
+          }
+        } else {
+          ckernels_add_bias_by_sample(product, &output, filters, batch, plane, bias, relu ? 1 : 0)
+        }
+        #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "\(filters)×\(batch)×\(plane), ReLU \(relu)")
+      }
+    }
+  }
+
   /// Split over threads, all three give the same bits as on one.
   @Test func resultsDoNotDependOnTheThreadCount() {
     var rng = SplitMix64(seed: 44)

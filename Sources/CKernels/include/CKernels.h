@@ -42,6 +42,12 @@ void ckernels_adam(const float *gradient, float *value, float *first, float *sec
 /// to[i] += from[i] for i < n, split over the threads for large n (the same bits on any count).
 void ckernels_add(float *to, const float *from, size_t n);
 
+/// A convolution's output [N, F, P] from its product [F, N, P]: to[n][f][p] = from[f][n][p] +
+/// bias[f], then with `relu` 0 where that is ≤ 0, as Swift's max(x, 0) (-0 becomes 0, NaN stays).
+/// `from` may be `to` when batch is 1. The widest vectors the processor has; the same bits on all.
+void ckernels_add_bias_by_sample(const float *from, float *to, size_t filters, size_t batch, size_t plane,
+                                 const float *bias, int relu);
+
 /// RMSProp's (optionally centered) update over n elements, with the same flushing.
 void ckernels_rmsprop(const float *gradient, float *value, float *square_average,
                       float *gradient_average, size_t n, float learning_rate, float decay,

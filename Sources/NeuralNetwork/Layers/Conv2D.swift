@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 2-D convolution computed as im2col plus one matrix product (the book's `Convolution`).
 ///
 /// The column matrix is kept transposed, `[C·kH·kW, N·outH·outW]`, so the product is
@@ -179,9 +181,7 @@ public final class Conv2D: Layer {
       output.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
       bias.value.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { out in
-          for f in 0..<filters {
-            Self.addBias(b[f], from: out.baseAddress! + f &* plane, to: out.baseAddress! + f &* plane, count: plane, relu: appliesReLU)
-          }
+          ckernels_add_bias_by_sample(out.baseAddress, out.baseAddress, filters, 1, plane, b.baseAddress, appliesReLU ? 1 : 0)
         }
       }
       return
@@ -189,31 +189,14 @@ public final class Conv2D: Layer {
     // [F, C·kH·kW] · [C·kH·kW, N·outH·outW] → [F, N, outH·outW]
     rowsOutput.resize(filters, rows)
     rowsOutput.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }
-    // [F, N, P] → [N, F, P], adding the bias (and applying the ReLU) on the way.
+    // [F, N, P] → [N, F, P], adding the bias (and applying the ReLU: max(x, 0)) on the way.
     rowsOutput.withUnsafeBufferPointer { y in
       bias.value.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { out in
-          for n in 0..<g.batch {
-            for f in 0..<filters {
-              let target = (n &* filters &+ f) &* plane
-              let source = (f &* g.batch &+ n) &* plane
-              Self.addBias(b[f], from: y.baseAddress! + source, to: out.baseAddress! + target, count: plane, relu: appliesReLU)
-            }
-          }
+          ckernels_add_bias_by_sample(
+            y.baseAddress, out.baseAddress, filters, g.batch, plane, b.baseAddress, appliesReLU ? 1 : 0)
         }
       }
-    }
-  }
-
-  /// `to[p] = from[p] + bias`, or `max(from[p] + bias, 0)` with `relu`; `from` may equal `to`.
-  @inline(__always)
-  private static func addBias(
-    _ bias: Float, from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, count: Int, relu: Bool
-  ) {
-    if relu {
-      for p in 0..<count { to[p] = max(from[p] + bias, 0) }
-    } else {
-      for p in 0..<count { to[p] = from[p] + bias }
     }
   }
 
