@@ -385,6 +385,10 @@ const gemm_level gemm_level_avx512 = {
     // up, or a short shared dimension (dW = dyᵀ·x, 128×1024×32), the A slivers' many passes over
     // strided rows of B cost more than the copy saves.
     .in_place_rows = 48,
+    // A read in place up to 512 columns. Both limits re-measured on an Intel Xeon (2 AVX-512
+    // multiply-add units, model 207): B in place +2% at 32 rows and +14% at 48; A in place +1% to
+    // +48% up to 512 columns, but −25% on MinAtar's 1024-column dW = dyᵀ·x and −24% on Nature's
+    // 3136-column dx: the same limits on both processors.
     .in_place_a_columns = 512,
     .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512,
     .kernel_segments = kernel_segments_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,

@@ -9,7 +9,8 @@ enum MatrixProducts {
   /// Dense forwards of at most this many rows whose weights are not packed beforehand compute
   /// yᵀ = W · xᵀ (`FastPaths.transposedForward`): packing the batch instead of the weights.
   /// `scripts/microbench/run dense_forward`, Zen 4: 1.34× at 32 rows (MinAtar's 1024→128), 1.29×
-  /// (Nature's 3136→512), 1.02× at 48, 1.0–1.13× at 64, 0.96× from 96 rows up.
+  /// (Nature's 3136→512), 1.02× at 48, 1.0–1.13× at 64, 0.96× from 96 rows up. Intel Xeon
+  /// (AVX-512): 1.29× and 1.61× at 32 rows, 1.01× at 48, 0.76–1.19× at 64 (noisy), mixed above.
   static let transposedForwardRows = 64
 
   /// Row-major `C[m, n] = op(A) · op(B) + beta · C` with `beta` 0 or 1, as `BLAS.gemm`.
