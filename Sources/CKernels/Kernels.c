@@ -165,21 +165,33 @@ void ckernels_rmsprop(const float *gradient, float *value, float *square_average
 
 // A convolution's output from its product: to[n][f][p] = from[f][n][p] + bias[f], then, with
 // relu, 0 where that is ≤ 0 as Swift's max(x, 0) (0 >= x ? 0 : x: -0 becomes 0, NaN stays).
-// `from` may be `to` when batch is 1 (each float is read before it is written). Only additions
-// and comparisons: every build gives the same bits.
+// `from` may be `to` when batch is 1: then a loop of its own, as the compiler would otherwise check
+// for the overlap and take its scalar loop. Only additions and comparisons: every build gives the
+// same bits.
+#define BIAS_LOOP(source, target)                                                          \
+  if (relu)                                                                                \
+    for (size_t p = 0; p < plane; p++) {                                                   \
+      const float v = source[p] + b;                                                       \
+      target[p] = 0.0f >= v ? 0.0f : v;                                                    \
+    }                                                                                      \
+  else                                                                                     \
+    for (size_t p = 0; p < plane; p++) target[p] = source[p] + b;
+
 #define BIAS_BODY                                                                          \
+  if (from == to && batch == 1) {                                                          \
+    for (size_t f = 0; f < filters; f++) {                                                 \
+      float *row = to + f * plane;                                                         \
+      const float b = bias[f];                                                             \
+      BIAS_LOOP(row, row)                                                                  \
+    }                                                                                      \
+    return;                                                                                \
+  }                                                                                        \
   for (size_t n = 0; n < batch; n++)                                                       \
     for (size_t f = 0; f < filters; f++) {                                                 \
-      const float *source = from + (f * batch + n) * plane;                                \
-      float *target = to + (n * filters + f) * plane;                                      \
+      const float *restrict source = from + (f * batch + n) * plane;                       \
+      float *restrict target = to + (n * filters + f) * plane;                             \
       const float b = bias[f];                                                             \
-      if (relu)                                                                            \
-        for (size_t p = 0; p < plane; p++) {                                               \
-          const float v = source[p] + b;                                                   \
-          target[p] = 0.0f >= v ? 0.0f : v;                                                \
-        }                                                                                  \
-      else                                                                                 \
-        for (size_t p = 0; p < plane; p++) target[p] = source[p] + b;                      \
+      BIAS_LOOP(source, target)                                                            \
     }
 
 #if defined(__x86_64__) && defined(__clang__)
