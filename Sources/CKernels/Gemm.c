@@ -84,6 +84,16 @@ static packing_buffers *thread_buffers(void) {
   return buffers;
 }
 
+// Grows one of the buffers above to at least `floats` (what it held is not kept).
+static void grow_buffer(float **buffer, size_t *size, size_t floats) {
+  if (*size >= floats) return;
+  free(*buffer);
+  *buffer = NULL;
+  *size = 0;
+  if (posix_memalign((void **)buffer, 64, sizeof(float) * floats) != 0) abort();
+  *size = floats;
+}
+
 static void pack_b(const gemm_level *l, const b_operand *b, int k0, int kc, int j0, int nc, float *dst) {
   if (b->matrix != NULL) l->pack_b(b->matrix, k0, kc, j0, nc, l->nr, dst);
   else if (b->transposed_convolution) l->pack_convolution_transposed(b->convolution, k0, kc, j0, nc, l->nr, dst);
@@ -257,13 +267,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
     s.depth_width = (width + stride - 1) / stride;
     const size_t floats = (size_t)batch * channels * stride * stride * s.depth_height * s.depth_width;
     packing_buffers *buffers = thread_buffers();
-    if (floats < (size_t)1 << 31 && buffers->depth_floats < floats) {
-      free(buffers->depth);
-      buffers->depth = NULL;
-      buffers->depth_floats = 0;
-      if (posix_memalign((void **)&buffers->depth, 64, sizeof(float) * floats) != 0) abort();
-      buffers->depth_floats = floats;
-    }
+    if (floats < (size_t)1 << 31) grow_buffer(&buffers->depth, &buffers->depth_floats, floats);
     if (floats <= buffers->depth_floats) {
       gemm_space_to_depth(&s, l->space_to_depth_row, buffers->depth);
       s.depth = buffers->depth;
@@ -343,14 +347,7 @@ static int weight_gradient_by_rows(const gemm_level *l, const float *rows_gradie
   const int positions = s->batch * s->output_height * s->output_width;
   if (taps <= 0 || positions <= 0 || filters <= 0) return 1;
   packing_buffers *buffers = thread_buffers();
-  const size_t floats = (size_t)taps * (size_t)filters;
-  if (buffers->transposed_floats < floats) {
-    free(buffers->transposed);
-    buffers->transposed = NULL;
-    buffers->transposed_floats = 0;
-    if (posix_memalign((void **)&buffers->transposed, 64, sizeof(float) * floats) != 0) abort();
-    buffers->transposed_floats = floats;
-  }
+  grow_buffer(&buffers->transposed, &buffers->transposed_floats, (size_t)taps * (size_t)filters);
   float *transposed = buffers->transposed;
   for (int f = 0; f < filters; f++)
     for (int t = 0; t < taps; t++) transposed[(ptrdiff_t)t * filters + f] = weight_gradient[(ptrdiff_t)f * taps + t];
