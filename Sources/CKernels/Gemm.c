@@ -332,7 +332,7 @@ static void weight_gradient_rows_part(void *context, int index) {
       for (int jr = 0; jr < job->filters; jr += l->nr) {
         const int columns = job->filters - jr < l->nr ? job->filters - jr : l->nr;
         l->kernel_segments(kc, segments, segment, s->input, row_offset, buffers->b + (ptrdiff_t)jr * kc, l->nr,
-                           job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, 1, rows, columns);
+                           job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, rows, columns);
       }
     }
   }

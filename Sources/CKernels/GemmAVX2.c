@@ -91,13 +91,13 @@ TARGET static void kernel_in_place_a_avx2(int kc, const float *a, ptrdiff_t row_
   tile_avx2(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
 }
 
-// A read in place in runs (a weight gradient's image rows).
+// A read in place in runs (a weight gradient's image rows), always added to C.
 TARGET static void kernel_segments_avx2(int kc, int segments, const gemm_segment *segment, const float *a,
                                      const int *row_offset, const float *restrict b, ptrdiff_t ldb,
-                                     float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
+                                     float *restrict c, ptrdiff_t ldc, int rows, int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
-  tile_avx2(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx2(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
 }
 
 // Transposes 8 vectors of 8 in place: r[i][j] becomes r[j][i].

@@ -91,13 +91,13 @@ TARGET static void kernel_in_place_a_avx512(int kc, const float *a, ptrdiff_t ro
   tile_avx512(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
 }
 
-// A read in place in runs (a weight gradient's image rows).
+// A read in place in runs (a weight gradient's image rows), always added to C.
 TARGET static void kernel_segments_avx512(int kc, int segments, const gemm_segment *segment, const float *a,
                                      const int *row_offset, const float *restrict b, ptrdiff_t ldb,
-                                     float *restrict c, ptrdiff_t ldc, int accumulate, int rows, int columns) {
+                                     float *restrict c, ptrdiff_t ldc, int rows, int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
-  tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
 }
 
 // Per 16 positions: the input offset of each window's top-left corner (row and column may be

@@ -62,11 +62,11 @@ typedef struct {
 // The same tile with A read in place in segments (each at least one step long, kc steps in all):
 // element (i, p) of A, p the step's place in the runs taken one after another, at
 // a[row_offset[i] + segment's start + p's place in its run]. All the runs are summed in registers,
-// then stored or added to C, so the sums are those of one product whose shared dimension is the
-// runs together.
+// then added to C, so the sums are those of one product whose shared dimension is the runs
+// together.
 typedef void (*gemm_microkernel_segments)(int kc, int segments, const gemm_segment *segment, const float *a,
                                           const int *row_offset, const float *b, ptrdiff_t ldb, float *c,
-                                          ptrdiff_t ldc, int accumulate, int rows, int columns);
+                                          ptrdiff_t ldc, int rows, int columns);
 
 // Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
 // dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
