@@ -278,6 +278,65 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
   gemm(l, filters, positions, taps, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 0, output, positions);
 }
 
+// ---- A direct convolution --------------------------------------------------------------------------
+
+typedef struct {
+  const gemm_direct_tiles *tiles;
+  const gemm_direct_convolution *convolution;
+  int per_part, total;
+} direct_job;
+
+static void direct_job_part(void *context, int index) {
+  const direct_job *job = context;
+  const int first = index * job->per_part;
+  const int count = job->total - first < job->per_part ? job->total - first : job->per_part;
+  (*job->tiles)(job->convolution, first, count);
+}
+
+int ckernels_convolution_direct(int level, const float *weights, int filters, const float *bias, int relu,
+                                const float *input, int batch, int channels, int height, int width,
+                                int kernel_height, int kernel_width, int stride, int padding, float *output) {
+  const gemm_level *l = level_for(level);
+  const gemm_convolution s = make_convolution(input, batch, channels, height, width, kernel_height,
+                                              kernel_width, stride, padding);
+  const int taps = channels * kernel_height * kernel_width;
+  // Within one KC block of taps, the packed forward's sums are its tile's alone (no block added
+  // to another), which the direct tiles reproduce.
+  if (l->direct_convolution == NULL || stride != 1 || padding != 0 || filters < 1 || filters > 16 || taps < 1 ||
+      taps > l->kc || s.output_width < 2 || s.output_height < 1 || batch < 1)
+    return 0;
+  int tap_offset[GEMM_MAX_KC];
+  float packed[GEMM_MAX_KC * 16] __attribute__((aligned(64)));
+  for (int c = 0, p = 0; c < channels; c++)
+    for (int ky = 0; ky < kernel_height; ky++)
+      for (int kx = 0; kx < kernel_width; kx++, p++) {
+        tap_offset[p] = (c * height + ky) * width + kx;
+        for (int f = 0; f < 16; f++) packed[p * 16 + f] = f < filters ? weights[(ptrdiff_t)f * taps + p] : 0.0f;
+      }
+  gemm_direct_convolution d = {input, channels, height, width, s.output_height, s.output_width, filters, taps,
+                               relu != 0, 0, 0, tap_offset, packed, bias, output};
+  if (s.output_width <= 16) {
+    const int rows = 16 / s.output_width;
+    d.tiles_per_sample = (s.output_height + rows - 1) / rows;
+  } else {
+    d.tiles_per_row = (s.output_width + 15) / 16;
+    d.tiles_per_sample = s.output_height * d.tiles_per_row;
+  }
+  const int total = batch * d.tiles_per_sample;
+  // Parts of whole tiles on the threads, when worth it: each position's sums are the same
+  // whichever thread computes them.
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)16 * taps * batch * s.output_height * s.output_width >= PARALLEL_MULTIPLY_ADDS) {
+    const int wanted = threads * PARTS_PER_THREAD;
+    const int per_part = (total + wanted - 1) / wanted;
+    direct_job job = {&l->direct_convolution, &d, per_part, total};
+    ckernels_parallel_for((total + per_part - 1) / per_part, direct_job_part, &job);
+  } else {
+    l->direct_convolution(&d, 0, total);
+  }
+  return 1;
+}
+
 // ---- A weight gradient by image rows ----------------------------------------------------------------
 
 // dWᵀ[taps, F] += im2col(x)[taps, N·P] · dYᵀ[N·P, F] for a stride-1 convolution without padding:

@@ -378,6 +378,98 @@ TARGET static void space_to_depth_row_avx512(const float *row, int width, int q,
   }
 }
 
+// ---- A direct convolution (GemmKernels.h) ---------------------------------------------------------
+
+// The tiles for output rows of `ow` positions, a constant once inlined (0: rows longer than 16).
+// Position i of a tile sums, tap by tap, fma(image value, the tap's 16 weights, sum) from zero:
+// the products and order of the packed forward's tile (its fma(weight, value, sum), the same
+// exact product), so the same sums; then sum + bias and the ReLU as ckernels_add_bias_by_sample's
+// (0 ≥ v ? 0 : v). Each position's address is a row's pointer plus a constant plus the tap's
+// offset, so every multiply-add broadcasts straight from the image.
+TARGET __attribute__((always_inline)) static inline void direct_tiles(const gemm_direct_convolution *d, int first,
+                                                                      int count, const int ow) {
+  enum { MAX_ROWS = 8 };
+  const int rows = ow ? 16 / ow : 1;           // output rows per tile (at most MAX_ROWS: ow ≥ 2)
+  const int positions = ow ? rows * ow : 16;   // positions per tile
+  const int run = ow ? ow : 16;                // positions per row within a tile
+  const int width = ow ? ow : d->output_width;  // the output row's length
+  const ptrdiff_t sample = (ptrdiff_t)d->channels * d->height * d->width;
+  const int plane = d->output_height * width;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int t = first; t < first + count; t++) {
+    const int n = t / d->tiles_per_sample, within = t % d->tiles_per_sample;
+    const float *image = d->input + n * sample;
+    const float *row[MAX_ROWS];
+    int start;           // the tile's first position in the output plane
+    __mmask16 lanes;     // the positions it stores
+    if (ow) {
+      const int oy = within * rows, left = d->output_height - oy;
+      // Rows past the image's last read its last row (in the input), never stored.
+      for (int r = 0; r < rows; r++) row[r] = image + (ptrdiff_t)(oy + (r < left ? r : left - 1)) * d->width;
+      start = oy * ow;
+      const int stored = (left < rows ? left : rows) * ow;
+      lanes = stored >= 16 ? 0xFFFF : (__mmask16)((1u << stored) - 1);
+    } else {
+      const int oy = within / d->tiles_per_row;
+      int ox = within % d->tiles_per_row * 16;
+      lanes = 0xFFFF;
+      if (ox > width - 16) {
+        lanes = (__mmask16)(0xFFFF << (ox - (width - 16)));  // the positions not stored already
+        ox = width - 16;
+      }
+      row[0] = image + (ptrdiff_t)oy * d->width + ox;
+      start = oy * width + ox;
+    }
+    __m512 sum[16];
+    for (int i = 0; i < 16; i++) sum[i] = zero;
+    const float *weights = d->packed_weights;
+    for (int p = 0; p < d->taps; p++, weights += 16) {
+      const __m512 w = _mm512_loadu_ps(weights);
+      const int offset = d->tap_offset[p];
+      for (int i = 0; i < positions; i++)
+        sum[i] = _mm512_fmadd_ps(_mm512_set1_ps(row[i / run][offset + i % run]), w, sum[i]);
+    }
+    transpose16(sum);
+    float *out = d->output + (ptrdiff_t)n * d->filters * plane + start;
+    for (int f = 0; f < d->filters; f++) {
+      __m512 v = _mm512_add_ps(sum[f], _mm512_set1_ps(d->bias[f]));
+      if (d->relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(zero, v, _CMP_NGE_UQ), v);
+      _mm512_mask_storeu_ps(out + (ptrdiff_t)f * plane, lanes, v);
+    }
+  }
+}
+
+#define DIRECT_TILES(OW)                                                                                      \
+  TARGET static void direct_tiles_##OW(const gemm_direct_convolution *d, int first, int count) {            \
+    direct_tiles(d, first, count, OW);                                                                        \
+  }
+DIRECT_TILES(0)
+DIRECT_TILES(2)
+DIRECT_TILES(3)
+DIRECT_TILES(4)
+DIRECT_TILES(5)
+DIRECT_TILES(6)
+DIRECT_TILES(7)
+DIRECT_TILES(8)
+DIRECT_TILES(9)
+DIRECT_TILES(10)
+DIRECT_TILES(11)
+DIRECT_TILES(12)
+DIRECT_TILES(13)
+DIRECT_TILES(14)
+DIRECT_TILES(15)
+DIRECT_TILES(16)
+
+// Output rows of one position have no tiles here (16 rows' pointers would not stay in registers):
+// the driver leaves them to the packed forward.
+TARGET static void direct_convolution_avx512(const gemm_direct_convolution *d, int first, int count) {
+  static const gemm_direct_tiles by_width[17] = {
+      NULL, NULL, direct_tiles_2, direct_tiles_3, direct_tiles_4, direct_tiles_5, direct_tiles_6,
+      direct_tiles_7, direct_tiles_8, direct_tiles_9, direct_tiles_10, direct_tiles_11, direct_tiles_12,
+      direct_tiles_13, direct_tiles_14, direct_tiles_15, direct_tiles_16};
+  (d->output_width > 16 ? direct_tiles_0 : by_width[d->output_width])(d, first, count);
+}
+
 const gemm_level gemm_level_avx512 = {
     .mr = MR, .nr = NR, .mc = 128, .kc = 256, .nc = 1024,
     // Zen 4, best of many products with warm caches: dx = dy·W at batch 32 (32×1024×128 and
@@ -395,5 +487,6 @@ const gemm_level gemm_level_avx512 = {
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,
     .space_to_depth_row = space_to_depth_row_avx512,
+    .direct_convolution = direct_convolution_avx512,
 };
 #endif

@@ -86,6 +86,24 @@ typedef void (*gemm_convolution_packer)(const gemm_convolution *source, int k0, 
 // column class 0).
 typedef void (*gemm_depth_row_copier)(const float *row, int width, int q, float *first, ptrdiff_t depth_plane);
 
+// A direct convolution (stride 1, no padding, at most 16 filters, at most a KC block of taps): each
+// output position's filters are one register's lanes, summed over the taps with the image's value
+// broadcast from where it lies (no window is packed), then transposed in registers to the [N, F,
+// outH·outW] output with the bias and ReLU added on the way. Tiles: with output rows of at most
+// 16 positions, 16 / outW whole rows of one sample (the last tile of a sample may have fewer);
+// with longer rows, 16 consecutive positions of one row (the last of a row shifted back to end
+// at the row's end, storing only the positions it adds).
+typedef struct {
+  const float *input;
+  int channels, height, width, output_height, output_width, filters, taps, relu;
+  int tiles_per_sample, tiles_per_row;  // tiles_per_row: rows longer than 16 positions only
+  const int *tap_offset;                // tap p's offset from a window's corner
+  const float *packed_weights;          // [taps, 16]: tap p's weights of every filter, zeros past F
+  const float *bias;
+  float *output;
+} gemm_direct_convolution;
+// Computes tiles [first, first + count) (numbered across the samples).
+typedef void (*gemm_direct_tiles)(const gemm_direct_convolution *d, int first, int count);
 typedef struct {
   int mr, nr, mc, kc, nc;
   // Products of at most this many rows read a row-major B in place (Gemm.c's b_operand); 0: never.
@@ -100,6 +118,7 @@ typedef struct {
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;
   gemm_depth_row_copier space_to_depth_row;  // NULL: the level's packers do not read copies
+  gemm_direct_tiles direct_convolution;       // NULL: no direct convolution
 } gemm_level;
 
 extern const gemm_level gemm_level_generic;

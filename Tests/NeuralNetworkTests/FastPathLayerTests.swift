@@ -83,7 +83,7 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
       return Tensor(shape: output.shape, scalars: output.scalars.map { _ in state.nextUniform() * 2 - 1 })
     }
     let reference = LayerResults(make([]), input: input, other: other, outputGradient: gradient)
-    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights] {
+    for paths in [FastPaths.all, .matrixProducts, .implicitConvolution, [.implicitConvolution, .directConvolution], .implicitWeightGradient, .groupedInputGradient, .packedWeights] {
       let fast = LayerResults(make(paths), input: input, other: other, outputGradient: gradient)
       #expect(fast.matches(reference), "\(paths)")
     }

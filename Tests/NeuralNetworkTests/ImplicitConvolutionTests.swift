@@ -236,6 +236,94 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     }
   }
 
+  /// The direct convolution gives the bits of the implicit forward followed by the bias pass, with
+  /// and without the ReLU, NaN and -0 included, on 1 or 2 threads: MinAtar's at batch 32 and 1,
+  /// output rows of 2 to 16 positions (whole rows per tile, a last tile with fewer) and longer ones
+  /// (tiles along a row, the last shifted back), up to 16 filters and 256 taps. Below AVX-512, and
+  /// for what it does not cover, it refuses and leaves the output alone.
+  @Test(arguments: InstructionLevel.supported)
+  func directConvolutionGivesTheBitsOfTheForwardAndBiasPass(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 48)
+    func geometry(_ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, stride: Int = 1, padding: Int = 0)
+      -> WindowGeometry
+    {
+      WindowGeometry(
+        batch: batch, channels: channels, height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+        stride: stride, padding: padding)
+    }
+    var cases: [(WindowGeometry, filters: Int)] = [
+      (geometry(32, 4, 10, 10, 3, 3), 16), (geometry(1, 10, 10, 10, 3, 3), 16), (geometry(3, 4, 10, 5, 3, 3), 16),
+      (geometry(2, 1, 3, 40, 3, 3), 5), (geometry(1, 2, 7, 18, 2, 2), 9), (geometry(2, 16, 6, 6, 4, 4), 3),  // 256 taps
+      (geometry(64, 8, 12, 12, 3, 3), 16),  // large enough to split over threads
+    ]
+    for _ in 0..<24 {
+      let kernelHeight = 1 + rng.nextInt(below: 4), kernelWidth = 1 + rng.nextInt(below: 4)
+      let g = geometry(
+        1 + rng.nextInt(below: 5), 1 + rng.nextInt(below: 6), kernelHeight + rng.nextInt(below: 12),
+        kernelWidth + 1 + rng.nextInt(below: 30), kernelHeight, kernelWidth)
+      cases.append((g, 1 + rng.nextInt(below: 16)))
+    }
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    for (g, filters) in cases {
+      var input = (0..<(g.batch * g.channels * g.height * g.width)).map { _ in rng.nextUniform() * 2 - 1 }
+      input[rng.nextInt(below: input.count)] = .nan
+      let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+      var bias = (0..<filters).map { _ in rng.nextUniform() - 0.5 }
+      bias[0] = -0.0
+      var product = [Float](repeating: 0, count: filters * g.columnRows)
+      input.withUnsafeBufferPointer { x in
+        weights.withUnsafeBufferPointer { w in
+          product.withUnsafeMutableBufferPointer { ImplicitConvolution.forward(weights: w, filters: filters, input: x, g, into: $0, level: level) }
+        }
+      }
+      for relu in [false, true] {
+        var expected = [Float](repeating: 0, count: product.count)
+        ckernels_add_bias_by_sample(
+          product, &expected, filters, g.batch, g.outputHeight * g.outputWidth, bias, relu ? 1 : 0)
+        for threadCount in [1, 2] {
+          ckernels_set_threads(Int32(threadCount))
+          var output = [Float](repeating: 7, count: product.count)
+          let done = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+              input.withUnsafeBufferPointer { x in
+                output.withUnsafeMutableBufferPointer {
+                  ImplicitConvolution.directForward(weights: w, filters: filters, bias: b, relu: relu, input: x, g, into: $0, level: level)
+                }
+              }
+            }
+          }
+          #expect(done == (level >= .avx512), "\(level) \(g)")
+          if done {
+            #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "\(g), \(filters) filters, ReLU \(relu), \(threadCount) thread(s)")
+          } else {
+            #expect(output.allSatisfy { $0 == 7 })
+          }
+        }
+      }
+    }
+    // What it leaves to the packed forward: 17 filters, a stride, padding, 257 taps, rows of one.
+    for (g, filters) in [
+      (geometry(2, 4, 10, 10, 3, 3), 17), (geometry(2, 4, 10, 10, 3, 3, stride: 2), 16),
+      (geometry(2, 4, 10, 10, 3, 3, padding: 1), 16), (geometry(1, 257, 3, 3, 1, 1), 4), (geometry(2, 4, 10, 3, 3, 3), 16),
+    ] {
+      let input = [Float](repeating: 1, count: g.batch * g.channels * g.height * g.width)
+      let weights = [Float](repeating: 1, count: filters * g.columnWidth), bias = [Float](repeating: 0, count: filters)
+      var output = [Float](repeating: 7, count: filters * g.columnRows)
+      let done = weights.withUnsafeBufferPointer { w in
+        bias.withUnsafeBufferPointer { b in
+          input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.directForward(weights: w, filters: filters, bias: b, relu: true, input: x, g, into: $0, level: level)
+            }
+          }
+        }
+      }
+      #expect(!done, "\(g), \(filters) filters")
+      #expect(output.allSatisfy { $0 == 7 })
+    }
+  }
+
   /// The output step's bias and ReLU (CKernels, the widest vectors the processor has) give the
   /// bits of Swift's `max(x + b, 0)` and `x + b`, -0 and NaN included, rearranged [F, N, P] →
   /// [N, F, P], and in place at batch 1.

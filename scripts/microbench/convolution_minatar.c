@@ -1,6 +1,8 @@
 // Times the MinAtar network's convolution (a batch of 32 4×10×10 inputs, 16 filters of 3×3, stride
 // 1, no padding) as CKernels computes it in an update: the implicit forward and the implicit
-// weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches.
+// weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches;
+// then the forward with its bias and ReLU pass against the direct convolution (AVX-512 only), which
+// computes both at once.
 //   scripts/microbench/run convolution_minatar [LEVEL [IN_PLACE]]   (LEVEL 2 = AVX-512, the default;
 //   1 = AVX2; IN_PLACE: CKERNELS_IN_PLACE_A = 2 (the default), CKERNELS_IMAGE_ROWS = 4 (the weight
 //   gradient transposed, the image read along its rows), or'ed; 0 = packed). It first checks that
@@ -49,6 +51,29 @@ int main(int argc, char **argv) {
   }
   printf("level %d  forward %.1f µs (%.1f GFLOP/s)  weight gradient %.1f µs (%.1f GFLOP/s)\n", level,
          best_forward * 1e6, flop / best_forward * 1e-9, best_gradient * 1e6, flop / best_gradient * 1e-9);
+  float *bias = malloc(sizeof(float) * F), *biased = malloc(sizeof(float) * F * B * OH * OW);
+  float *direct = malloc(sizeof(float) * F * B * OH * OW);
+  for (int i = 0; i < F; i++) bias[i] = rand() / (float)RAND_MAX - 0.5f;
+  if (ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct)) {
+    double best_biased = 1, best_direct = 1;
+    for (int r = 0; r < 60000; r++) {
+      double t = now();
+      ckernels_convolution_gemm(level, weights, F, input, B, C, H, W, K, K, 1, 0, 1, in_place, output);
+      ckernels_add_bias_by_sample(output, biased, F, B, OH * OW, bias, 1);
+      t = now() - t;
+      if (t < best_biased) best_biased = t;
+      t = now();
+      ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct);
+      t = now() - t;
+      if (t < best_direct) best_direct = t;
+    }
+    printf("forward, bias and ReLU %.1f µs  direct convolution %.1f µs (%.1f GFLOP/s)  same bits: %s\n",
+           best_biased * 1e6, best_direct * 1e6, flop / best_direct * 1e-9,
+           memcmp(biased, direct, sizeof(float) * F * B * OH * OW) == 0 ? "yes" : "NO");
+  } else {
+    printf("no direct convolution at level %d\n", level);
+  }
   free(input), free(rows_gradient), free(weights), free(weight_gradient), free(output);
+  free(bias), free(biased), free(direct);
   return 0;
 }

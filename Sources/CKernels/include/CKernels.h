@@ -109,6 +109,18 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
                                int kernel_width, int stride, int padding, int space_to_depth,
                                int in_place, float *output);
 
+/// output[N, F, outH, outW] = bias + weights[F, C·kH·kW] · im2col(input), then, with `relu`,
+/// 0 where that is ≤ 0 (0 ≥ v ? 0 : v): ckernels_convolution_gemm followed by
+/// ckernels_add_bias_by_sample, the same bits, computed directly. Each output position's filters are
+/// one register's lanes, summed tap by tap with the image's value broadcast from where it lies, and
+/// transposed in registers on the way out: nothing is packed but the weights, and there is no
+/// separate pass for the bias. Returns 0, doing nothing, where it does not apply: below AVX-512, a
+/// stride or padding, more than 16 filters, more taps than one KC block (256), output rows of one
+/// position.
+int ckernels_convolution_direct(int level, const float *weights, int filters, const float *bias, int relu,
+                                const float *input, int batch, int channels, int height, int width,
+                                int kernel_height, int kernel_width, int stride, int padding, float *output);
+
 /// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
 /// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with
 /// filters outermost). With CKERNELS_IMAGE_ROWS in `in_place`, a stride-1 convolution without

@@ -176,6 +176,18 @@ public final class Conv2D: Layer {
     let plane = g.outputHeight * g.outputWidth
     let appliesReLU = activation == .relu
     output.resize(g.batch, filters, g.outputHeight, g.outputWidth)
+    if columns == nil && fastPaths.contains(.directConvolution) {
+      let done = weight.value.withUnsafeBufferPointer { w in
+        bias.value.withUnsafeBufferPointer { b in
+          input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.directForward(weights: w, filters: filters, bias: b, relu: appliesReLU, input: x, g, into: $0)
+            }
+          }
+        }
+      }
+      if done { return }
+    }
     if g.batch == 1 {
       // [F, P] is already [1, F, P]: multiply straight into the output, then add the bias in place.
       output.withUnsafeMutableBufferPointer { multiply(input, g, columns: columns, into: $0) }

@@ -62,9 +62,17 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// the same bits as without it.
   public static let weightGradientByRows = FastPaths(rawValue: 1 << 9)
 
+  /// With `.implicitConvolution`: a stride-1 convolution without padding, of at most 16 filters
+  /// (MinAtar's), on AVX-512, computes its output directly: each output position's filters are one
+  /// register's lanes, summed tap by tap with the image's value broadcast from where it lies, and
+  /// transposed in registers into the [N, F, H, W] output with the bias and ReLU added on the way,
+  /// instead of packing the windows for a product and adding the bias in a pass of its own. The
+  /// same products summed in the same order, so the same bits as without it.
+  public static let directConvolution = FastPaths(rawValue: 1 << 10)
+
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
-    .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows,
+    .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows, .directConvolution,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -73,7 +81,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("implicit-weight-gradient", .implicitWeightGradient), ("grouped-input-gradient", .groupedInputGradient),
     ("packed-weights", .packedWeights), ("space-to-depth", .spaceToDepth), ("in-place-b", .inPlaceB),
     ("in-place-a", .inPlaceA), ("transposed-forward", .transposedForward),
-    ("weight-gradient-by-rows", .weightGradientByRows),
+    ("weight-gradient-by-rows", .weightGradientByRows), ("direct-convolution", .directConvolution),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

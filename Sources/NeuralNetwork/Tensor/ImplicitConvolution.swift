@@ -31,6 +31,27 @@ public enum ImplicitConvolution {
       Int32(g.padding), spaceToDepth ? 1 : 0, MatrixProducts.inPlaceFlags(a: aInPlace), output.baseAddress)
   }
 
+  /// `output[N, F, outH, outW] = bias + weights · im2colTransposed(input)`, then the ReLU when
+  /// `relu`: `forward` followed by the bias pass, the same bits, computed directly
+  /// (`FastPaths.directConvolution`). Returns false, doing nothing, where CKernels has no direct
+  /// convolution for `geometry`, `filters` or `level` (see `ckernels_convolution_direct`).
+  public static func directForward(
+    weights: UnsafeBufferPointer<Float>, filters: Int, bias: UnsafeBufferPointer<Float>, relu: Bool,
+    input: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry, into output: UnsafeMutableBufferPointer<Float>,
+    level: InstructionLevel = .detected
+  ) -> Bool {
+    let g = geometry
+    precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
+    precondition(weights.count == filters * g.columnWidth, "ImplicitConvolution.directForward weights size")
+    precondition(bias.count == filters, "ImplicitConvolution.directForward bias size")
+    precondition(input.count == g.batch * g.channels * g.height * g.width, "ImplicitConvolution.directForward input size")
+    precondition(output.count == filters * g.columnRows, "ImplicitConvolution.directForward output size")
+    return ckernels_convolution_direct(
+      level.rawValue, weights.baseAddress, Int32(filters), bias.baseAddress, relu ? 1 : 0, input.baseAddress,
+      Int32(g.batch), Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
+      Int32(g.stride), Int32(g.padding), output.baseAddress) != 0
+  }
+
   /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`;
   /// `byRows`: transposed, reading the image along its rows, where the convolution allows it
   /// (`FastPaths.weightGradientByRows`; the same bits).
