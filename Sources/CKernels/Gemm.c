@@ -117,7 +117,7 @@ static void gemm_serial(const gemm_level *l, int m, int n, int k, const gemm_mat
     const int whole = in_place ? nc / l->nr * l->nr : 0;
     for (int pc = 0; pc < k; pc += l->kc) {
       const int kc = k - pc < l->kc ? k - pc : l->kc;
-      const int add = accumulate || pc > 0;
+      const int add = pc > 0 ? 1 : accumulate;
       // Sliver jr of the block: in the packing buffer, or rows pc … of a packed matrix's sliver.
       const float *block = buffers->b;
       ptrdiff_t sliver_size = (ptrdiff_t)kc * l->nr;
@@ -183,7 +183,7 @@ static void gemm(const gemm_level *l, int m, int n, int k, const gemm_matrix *a,
                  const b_operand *b, int accumulate, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate)
+    if (accumulate != 1)
       for (int i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
     return;
   }

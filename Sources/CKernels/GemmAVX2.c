@@ -53,9 +53,12 @@ TARGET __attribute__((always_inline)) static inline void tile_avx2(
     for (int i = 0; i < rows; i++) {
       float *row = c + i * ldc;
       __m256 v0 = sum[i][0], v1 = sum[i][1];
-      if (accumulate) {
+      if (accumulate == 1) {
         v0 = _mm256_add_ps(_mm256_loadu_ps(row), v0);
         v1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), v1);
+      } else if (accumulate == 2) {  // onto zeros not stored: C is not read
+        v0 = _mm256_add_ps(_mm256_setzero_ps(), v0);
+        v1 = _mm256_add_ps(_mm256_setzero_ps(), v1);
       }
       _mm256_storeu_ps(row, v0);
       _mm256_storeu_ps(row + 8, v1);
@@ -67,7 +70,8 @@ TARGET __attribute__((always_inline)) static inline void tile_avx2(
     _mm256_storeu_ps(lanes, sum[i][0]);
     _mm256_storeu_ps(lanes + 8, sum[i][1]);
     float *row = c + i * ldc;
-    for (int j = 0; j < columns; j++) row[j] = accumulate ? row[j] + lanes[j] : lanes[j];
+    for (int j = 0; j < columns; j++)
+      row[j] = accumulate == 1 ? row[j] + lanes[j] : accumulate == 2 ? 0.0f + lanes[j] : lanes[j];
   }
 }
 

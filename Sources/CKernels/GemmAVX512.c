@@ -62,9 +62,12 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
   for (int i = 0; i < rows; i++) {
     float *row = c + i * ldc;
     __m512 v0 = sum[i][0], v1 = sum[i][1];
-    if (accumulate) {
+    if (accumulate == 1) {
       v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(low, row), v0);
       v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(high, row + 16), v1);
+    } else if (accumulate == 2) {  // onto zeros not stored: C is not read
+      v0 = _mm512_add_ps(_mm512_setzero_ps(), v0);
+      v1 = _mm512_add_ps(_mm512_setzero_ps(), v1);
     }
     _mm512_mask_storeu_ps(row, low, v0);
     _mm512_mask_storeu_ps(row + 16, high, v1);

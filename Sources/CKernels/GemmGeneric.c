@@ -16,7 +16,8 @@ static void kernel_generic(int kc, const float *restrict a, const float *restric
   }
   for (int i = 0; i < rows; i++) {
     float *row = c + i * ldc;
-    for (int j = 0; j < columns; j++) row[j] = accumulate ? row[j] + sum[i][j] : sum[i][j];
+    for (int j = 0; j < columns; j++)
+      row[j] = accumulate == 1 ? row[j] + sum[i][j] : accumulate == 2 ? 0.0f + sum[i][j] : sum[i][j];
   }
 }
 

@@ -40,7 +40,8 @@ typedef struct {
 // j < columns. `a` is a packed sliver, zero beyond the matrix's last row; `b` a packed sliver
 // (ldb = NR, zero beyond the last column) or NR whole columns of a row-major B read in place
 // (ldb its row stride). Each element's products are summed in order of p, then added to C when
-// `accumulate`, so the result does not depend on how the caller splits the rows and columns (or
+// `accumulate` (1; 2: added to zeros C does not hold, C not read: the bits of 1 on a zeroed C),
+// so the result does not depend on how the caller splits the rows and columns (or
 // over how many threads), nor on whether B was packed.
 typedef void (*gemm_microkernel)(int kc, const float *a, const float *b, ptrdiff_t ldb, float *c,
                                  ptrdiff_t ldc, int accumulate, int rows, int columns);

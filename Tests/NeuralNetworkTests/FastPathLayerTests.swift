@@ -199,6 +199,54 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
     #expect(layer.weight.gradient == expected)
   }
 
+  /// A zeroed gradient reads as zeros, is zeros not written yet only to the first backward that
+  /// adds to it, and a dense layer's backward onto such zeros gives the bits of one onto written
+  /// zeros (after a gradient that was not zero), with CKernels' products and OpenBLAS's, twice in a
+  /// row.
+  @Test func lazilyZeroedGradientsGiveTheBitsOfWrittenZeros() {
+    let parameter = Parameter(name: "w", value: Tensor(shape: [3], scalars: [1, 2, 3]))
+    parameter.gradient = Tensor(shape: [3], scalars: [4, 5, 6])
+    parameter.zeroGradient()
+    #expect(parameter.gradient.scalars == [0, 0, 0])
+    parameter.gradient = Tensor(shape: [3], scalars: [4, 5, 6])
+    parameter.zeroGradient()
+    parameter.accumulateGradient { gradient, ontoZeros in
+      #expect(ontoZeros)
+      for i in gradient.indices { gradient[i] = 0 + Float(i) }
+    }
+    parameter.accumulateGradient { gradient, ontoZeros in
+      #expect(!ontoZeros)
+      gradient[0] += 10
+    }
+    #expect(parameter.gradient.scalars == [10, 1, 2])
+
+    for paths in [FastPaths.all, []] {
+      func make() -> Dense {
+        var rng = SplitMix64(seed: 62)
+        let layer = Dense(inputSize: 1024, outputSize: 128, name: "fc", using: &rng)
+        layer.fastPaths = paths
+        return layer
+      }
+      let lazy = make(), written = make()
+      var rng = SplitMix64(seed: 63)
+      for _ in 0..<2 {
+        let input = Tensor(shape: [32, 1024], scalars: (0..<(32 * 1024)).map { _ in rng.nextUniform() * 2 - 1 })
+        let outputGradient = Tensor(shape: [32, 128], scalars: (0..<(32 * 128)).map { _ in rng.nextUniform() * 2 - 1 })
+        for layer in [lazy, written] {
+          layer.weight.gradient.fill(with: 3)
+          layer.zeroGradients()
+        }
+        _ = written.weight.gradient.count  // reading it writes the zeros
+        for layer in [lazy, written] {
+          _ = layer.forward(input, training: true)
+          _ = layer.backward(outputGradient)
+        }
+        #expect(lazy.weight.gradient.scalars.map(\.bitPattern) == written.weight.gradient.scalars.map(\.bitPattern), "\(paths)")
+        #expect(lazy.weight.gradient.scalars.contains { $0 != 0 && $0 != 3 })
+      }
+    }
+  }
+
   /// The MinAtar and Nature networks give the same Q-values and gradients with and without the
   /// fast paths (up to rounding), through a full training step's forward and backward.
   @Test(arguments: ["minatar", "nature"])

@@ -216,6 +216,61 @@ func withinRounding(_ result: [Float], _ exact: (values: [Double], magnitudes: [
     }
   }
 
+  /// Adding onto zeros C does not hold (`CKERNELS_ONTO_ZEROS`: a lazily zeroed gradient) gives the
+  /// bits of adding onto a C of written zeros, whatever C held, at every level, in all four layouts,
+  /// over one or several blocks of the shared dimension, through OpenBLAS too; a sum of -0 (one
+  /// product underflowing below the smallest float) is stored as 0 there, where overwriting
+  /// would store -0.
+  @Test(arguments: InstructionLevel.supported)
+  func addingOntoZerosGivesTheBitsOfAddingToWrittenZeros(level: InstructionLevel) {
+    var rng = SplitMix64(seed: 37)
+    let shapes = ProductShape.cases.map { shape -> ProductShape in
+      var shape = shape
+      shape.accumulate = true
+      return shape
+    } + [ProductShape(m: 128, n: 1024, k: 32, transposeA: true, accumulate: true), ProductShape(m: 9, n: 70, k: 600, accumulate: true)]
+    for shape in shapes {
+      var operands = ProductOperands(shape, using: &rng)
+      if shape.k == 1 && shape.m * shape.n > 0 {
+        operands.a[0] = -1e-30  // × about 1e-30 underflows to -0
+        operands.b[0] = 1e-30
+      }
+      var zeroed = operands
+      zeroed.c = [Float](repeating: 0, count: operands.c.count)
+      let expected = zeroed.own(shape, level: level)
+      for paths in [FastPaths.all, []] {
+        var result = operands.c  // what C held: the product must not read it
+        operands.a.withUnsafeBufferPointer { a in
+          operands.b.withUnsafeBufferPointer { b in
+            result.withUnsafeMutableBufferPointer {
+              if paths.isEmpty {
+                MatrixProducts.gemm(
+                  a, transposeA: shape.transposeA, b, transposeB: shape.transposeB, $0, m: shape.m, n: shape.n, k: shape.k, beta: 1,
+                  ontoZeros: true, paths: [])
+              } else {
+                MatrixProducts.own(
+                  a, transposeA: shape.transposeA, b, transposeB: shape.transposeB, $0, m: shape.m, n: shape.n, k: shape.k,
+                  accumulate: true, ontoZeros: true, level: level)
+              }
+            }
+          }
+        }
+        let reference = paths.isEmpty ? zeroed.reference(shape) : expected
+        #expect(result.map(\.bitPattern) == reference.map(\.bitPattern), "\(level) \(shape.testDescription) \(paths)")
+      }
+      if shape.k == 1 && shape.m * shape.n > 0 {
+        var overwritten = operands
+        overwritten.c = [Float](repeating: 0, count: operands.c.count)
+        var plain = shape
+        plain.accumulate = false
+        #expect(expected[0].bitPattern == 0)
+        if level >= .avx2 {  // fused multiply-adds: the underflowing product is -0 (the plain C adds it to 0)
+          #expect(overwritten.own(plain, level: level)[0].bitPattern == (-0.0 as Float).bitPattern)
+        }
+      }
+    }
+  }
+
   /// The same product twice gives the same bits (no state carries over between products).
   @Test func productsAreRepeatable() {
     var rng = SplitMix64(seed: 34)

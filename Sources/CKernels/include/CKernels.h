@@ -77,7 +77,13 @@ int ckernels_threads(void);
 /// when all have run.
 void ckernels_parallel_for(int count, void (*body)(void *context, int index), void *context);
 
-/// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate`: A is [m, k] with row stride lda, or
+/// `accumulate` of ckernels_sgemm and ckernels_sgemm_packed_b: 2 adds the product to zeros that C
+/// does not hold yet (a gradient zeroed lazily), without reading C: the bits of 1 on a C of zeros
+/// (0 + x, so a sum of -0 is stored as 0), less the pass that zeroes C and the loads of C.
+#define CKERNELS_ONTO_ZEROS 2
+
+/// Row-major C[m, n] = op(A)·op(B), plus C when `accumulate` (1, or CKERNELS_ONTO_ZEROS: C taken
+/// as zeros and not read): A is [m, k] with row stride lda, or
 /// [k, m] when transpose_a; B is [k, n] with row stride ldb, or [n, k] when transpose_b. Uses the
 /// widest kernels up to `level` that the processor has; see Gemm.c for the summation order.
 /// `in_place`, CKERNELS_IN_PLACE_* or'ed: operands the microkernel may read where they are instead

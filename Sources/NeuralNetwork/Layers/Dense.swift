@@ -124,8 +124,9 @@ public final class Dense: Layer {
     let paths = fastPaths
     outputGradient.withUnsafeBufferPointer { dy in
       cachedInput.withUnsafeBufferPointer { x in
-        weight.gradient.withUnsafeMutableBufferPointer { dw in
-          MatrixProducts.gemm(dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1, paths: paths)
+        weight.accumulateGradient { dw, ontoZeros in
+          MatrixProducts.gemm(
+            dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1, ontoZeros: ontoZeros, paths: paths)
         }
       }
       bias.gradient.withUnsafeMutableBufferPointer { db in

@@ -12,7 +12,27 @@ public final class Parameter {
   /// Counts the changes of `value`: layers that keep something derived from it (Dense's packed
   /// weights) compare versions to know when to derive it again.
   public private(set) var version = 0
-  public var gradient: Tensor
+  /// The gradient. `zeroGradient()` only notes that it is zero: the zeros are written when it is
+  /// next read or changed through this property, or never, when a backward writes all of it through
+  /// `accumulateGradient(_:)` first (a dense layer's weight gradient: a pass over 512 KB saved
+  /// per MinAtar update, and the loads of what it overwrote).
+  public var gradient: Tensor {
+    get {
+      writePendingZeros()
+      return storedGradient
+    }
+    set {
+      storedGradient = newValue
+      zerosPending = false
+    }
+    _modify {
+      writePendingZeros()
+      yield &storedGradient
+    }
+  }
+  private var storedGradient: Tensor
+  /// Whether the gradient is zero without `storedGradient` holding the zeros yet.
+  private var zerosPending = false
   /// Whether L2 weight decay applies (true for weights, false for biases and normalisation shifts).
   public let decays: Bool
   /// Whether the parameter is kept fixed: optimizers skip it (no step, no weight decay, no state)
@@ -23,7 +43,7 @@ public final class Parameter {
   public init(name: String, value: Tensor, decays: Bool = true) {
     self.name = name
     self.value = value
-    self.gradient = Tensor(shape: value.shape)
+    self.storedGradient = Tensor(shape: value.shape)
     self.decays = decays
   }
 
@@ -34,9 +54,26 @@ public final class Parameter {
     return String(name[..<dot])
   }
 
-  /// Sets the gradient to zero.
+  /// Sets the gradient to zero (the zeros are written when the gradient is next used, if at all:
+  /// see `gradient`).
   public func zeroGradient() {
-    gradient.fill(with: 0)
+    zerosPending = true
+  }
+
+  /// Runs `body` on the gradient's floats to add a contribution to them. When `ontoZeros`, they
+  /// are zeros not written yet, and `body` must write every one of them as `0 + contribution`
+  /// (CKernels' `CKERNELS_ONTO_ZEROS`), which gives the bits adding to written zeros would;
+  /// otherwise it adds to what they hold.
+  public func accumulateGradient<R>(_ body: (UnsafeMutableBufferPointer<Float>, _ ontoZeros: Bool) throws -> R) rethrows -> R {
+    let ontoZeros = zerosPending
+    zerosPending = false
+    return try storedGradient.withUnsafeMutableBufferPointer { try body($0, ontoZeros) }
+  }
+
+  private func writePendingZeros() {
+    guard zerosPending else { return }
+    storedGradient.fill(with: 0)
+    zerosPending = false
   }
 }
 

@@ -14,17 +14,23 @@ enum MatrixProducts {
   static let transposedForwardRows = 64
 
   /// Row-major `C[m, n] = op(A) · op(B) + beta · C` with `beta` 0 or 1, as `BLAS.gemm`.
+  /// `ontoZeros` (with `beta` 1): C is taken as zeros it does not hold yet (a gradient zeroed
+  /// lazily, `Parameter.accumulateGradient`): CKernels write 0 + the product without reading C,
+  /// OpenBLAS gets C zeroed first; the bits of `beta` 1 on a zeroed C either way.
   static func gemm(
     _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
     _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
-    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, beta: Float = 0, paths: FastPaths
+    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, beta: Float = 0, ontoZeros: Bool = false,
+    paths: FastPaths
   ) {
     precondition(beta == 0 || beta == 1, "MatrixProducts.gemm takes beta 0 or 1, got \(beta)")
+    precondition(!ontoZeros || beta == 1, "MatrixProducts.gemm: ontoZeros needs beta 1")
     if paths.contains(.matrixProducts) && m * n * k >= smallestOwnProduct {
       own(
         a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, accumulate: beta == 1,
-        bInPlace: paths.contains(.inPlaceB), aInPlace: paths.contains(.inPlaceA))
+        ontoZeros: ontoZeros, bInPlace: paths.contains(.inPlaceB), aInPlace: paths.contains(.inPlaceA))
     } else {
+      if ontoZeros { c.update(repeating: 0) }
       BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, c, m: m, n: n, k: k, beta: beta)
     }
   }
@@ -37,10 +43,11 @@ enum MatrixProducts {
   ///     (`FastPaths.inPlaceB`; the same bits either way).
   ///   - aInPlace: `A` is read where it is instead of packed, where the level does that
   ///     (`FastPaths.inPlaceA`; the same bits either way).
+  ///   - ontoZeros: with `accumulate`, C is taken as zeros and not read (`CKERNELS_ONTO_ZEROS`).
   static func own(
     _ a: UnsafeBufferPointer<Float>, transposeA: Bool = false,
     _ b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
-    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool,
+    _ c: UnsafeMutableBufferPointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool, ontoZeros: Bool = false,
     level: InstructionLevel = .detected, bInPlace: Bool = true, aInPlace: Bool = true
   ) {
     precondition(
@@ -50,7 +57,8 @@ enum MatrixProducts {
     guard m > 0, n > 0 else { return }
     ckernels_sgemm(
       level.rawValue, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress,
-      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), inPlaceFlags(a: aInPlace, b: bInPlace), accumulate ? 1 : 0,
+      Int32(transposeA ? m : k), b.baseAddress, Int32(transposeB ? k : n), inPlaceFlags(a: aInPlace, b: bInPlace),
+      accumulate ? (ontoZeros ? CKERNELS_ONTO_ZEROS : 1) : 0,
       c.baseAddress,
       Int32(n))
   }
