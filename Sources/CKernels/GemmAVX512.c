@@ -46,6 +46,11 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
     ptrdiff_t offset = segment[0].start;
     for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
       const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+      // B's row 8 steps ahead: read in place (a dense layer's weights in dx = dy·W), its rows lie
+      // a page apart, where the hardware prefetchers do not follow (dx at batch 32 on an Intel
+      // Xeon: 63 → 54 µs); packed, it is 1 KB further along the same sliver.
+      _mm_prefetch((const char *)(b + 8 * ldb), _MM_HINT_T0);
+      _mm_prefetch((const char *)(b + 8 * ldb + 16), _MM_HINT_T0);
       for (int i = 0; i < MR; i++) {
         const __m512 ai = _mm512_set1_ps(rows_of_a[i][offset]);
         sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
