@@ -468,14 +468,102 @@ DIRECT_TILES(14)
 DIRECT_TILES(15)
 DIRECT_TILES(16)
 
-// Output rows of one position have no tiles here (16 rows' pointers would not stay in registers):
-// the driver leaves them to the packed forward.
+// Wide tiles: `positions` (T ≤ 12) consecutive positions of one output row × 32 filters (a pair
+// of registers: the tile's `pair`), 2·T sums in registers, T and the stride S constants once
+// inlined so that every position's value is the row's pointer plus a constant plus the tap's
+// offset. Each block of taps is summed from zero, position by position the products of the packed
+// forward's tile in its order (fma(value, weight, sum) against its fma(weight, value, sum): the
+// same exact products), and added to the blocks' before it (total + sum, as C + sum there). Then,
+// per register of filters, the T positions are transposed into rows of one filter each and stored
+// with the bias and ReLU.
+TARGET __attribute__((always_inline)) static inline void direct_wide_tiles(const gemm_direct_convolution *d, int first,
+                                                                           int count, const int S, const int T) {
+  enum { V = 2 };
+  const int ow = d->output_width, plane = d->output_height * ow;
+  const ptrdiff_t sample = (ptrdiff_t)d->channels * d->height * d->width;
+  const int tiles_per_pair = d->output_height * d->tiles_per_row;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int t = first; t < first + count; t++) {
+    const int n = t / d->tiles_per_sample, within = t % d->tiles_per_sample;
+    const int pair = within / tiles_per_pair, place = within % tiles_per_pair;
+    const int oy = place / d->tiles_per_row;
+    int ox = place % d->tiles_per_row * T;
+    __mmask16 lanes = (__mmask16)((1u << T) - 1);
+    if (ox > ow - T) {
+      lanes = (__mmask16)(lanes & (0xFFFFu << (ox - (ow - T))));  // the positions not stored already
+      ox = ow - T;
+    }
+    const float *corner = d->input + n * sample + (ptrdiff_t)oy * S * d->width + (ptrdiff_t)ox * S;
+    const float *pair_weights = d->packed_weights + (ptrdiff_t)pair * d->taps * V * 16;
+    __m512 total[2 * 12];  // the blocks' sums before this one, [position][vector]
+    for (int k0 = 0; k0 < d->taps; k0 += d->block) {
+      const int k1 = d->taps - k0 < d->block ? d->taps : k0 + d->block;
+      // The loops over positions and vectors are unrolled, so that the sums stay in registers.
+      __m512 sum[2 * 12];
+#pragma clang loop unroll(full)
+      for (int i = 0; i < T * V; i++) sum[i] = zero;
+      const float *weights = pair_weights + (ptrdiff_t)k0 * V * 16;
+      for (int p = k0; p < k1; p++, weights += V * 16) {
+        const __m512 w0 = _mm512_loadu_ps(weights), w1 = _mm512_loadu_ps(weights + 16);
+        const float *at = corner + d->tap_offset[p];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T; i++) {
+          const __m512 x = _mm512_set1_ps(at[i * S]);
+          sum[i * V] = _mm512_fmadd_ps(x, w0, sum[i * V]);
+          sum[i * V + 1] = _mm512_fmadd_ps(x, w1, sum[i * V + 1]);
+        }
+      }
+      if (k0 > 0) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T * V; i++) sum[i] = _mm512_add_ps(total[i], sum[i]);
+      }
+      if (k1 < d->taps) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T * V; i++) total[i] = sum[i];
+        continue;
+      }
+      float *out = d->output + ((ptrdiff_t)n * d->filters + pair * 32) * plane + oy * ow + ox;
+#pragma clang loop unroll(full)
+      for (int v = 0; v < V; v++) {
+        __m512 r[16];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 16; i++) r[i] = i < T ? sum[i * V + v] : zero;
+        transpose16(r);
+        const int filter = pair * 32 + v * 16;
+        for (int f = 0; f < 16 && filter + f < d->filters; f++) {
+          __m512 value = _mm512_add_ps(r[f], _mm512_set1_ps(d->bias[filter + f]));
+          if (d->relu) value = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(zero, value, _CMP_NGE_UQ), value);
+          _mm512_mask_storeu_ps(out + (ptrdiff_t)(v * 16 + f) * plane, lanes, value);
+        }
+      }
+    }
+  }
+}
+
+#define DIRECT_WIDE_TILES(S, T)                                                                           \
+  TARGET static void direct_wide_##S##_##T(const gemm_direct_convolution *d, int first, int count) {   \
+    direct_wide_tiles(d, first, count, S, T);                                                             \
+  }
+#define DIRECT_WIDE_STRIDE(S) \
+  DIRECT_WIDE_TILES(S, 6) DIRECT_WIDE_TILES(S, 7) DIRECT_WIDE_TILES(S, 8) DIRECT_WIDE_TILES(S, 9) \
+  DIRECT_WIDE_TILES(S, 10) DIRECT_WIDE_TILES(S, 11) DIRECT_WIDE_TILES(S, 12)
+DIRECT_WIDE_STRIDE(1)
+DIRECT_WIDE_STRIDE(2)
+DIRECT_WIDE_STRIDE(4)
+#define DIRECT_WIDE_ROW(S) \
+  {direct_wide_##S##_6, direct_wide_##S##_7, direct_wide_##S##_8, direct_wide_##S##_9, direct_wide_##S##_10, \
+   direct_wide_##S##_11, direct_wide_##S##_12}
+
+// Narrow tiles by output width (output rows of one position have none: 16 rows' pointers would not
+// stay in registers), wide ones by stride and positions; the driver asks only for what is here.
 TARGET static void direct_convolution_avx512(const gemm_direct_convolution *d, int first, int count) {
   static const gemm_direct_tiles by_width[17] = {
       NULL, NULL, direct_tiles_2, direct_tiles_3, direct_tiles_4, direct_tiles_5, direct_tiles_6,
       direct_tiles_7, direct_tiles_8, direct_tiles_9, direct_tiles_10, direct_tiles_11, direct_tiles_12,
       direct_tiles_13, direct_tiles_14, direct_tiles_15, direct_tiles_16};
-  (d->output_width > 16 ? direct_tiles_0 : by_width[d->output_width])(d, first, count);
+  static const gemm_direct_tiles wide[3][7] = {DIRECT_WIDE_ROW(1), DIRECT_WIDE_ROW(2), DIRECT_WIDE_ROW(4)};
+  if (d->positions > 0) wide[d->stride == 4 ? 2 : d->stride - 1][d->positions - 6](d, first, count);
+  else (d->output_width > 16 ? direct_tiles_0 : by_width[d->output_width])(d, first, count);
 }
 
 const gemm_level gemm_level_avx512 = {

@@ -87,19 +87,27 @@ typedef void (*gemm_convolution_packer)(const gemm_convolution *source, int k0, 
 // column class 0).
 typedef void (*gemm_depth_row_copier)(const float *row, int width, int q, float *first, ptrdiff_t depth_plane);
 
-// A direct convolution (stride 1, no padding, at most 16 filters, at most a KC block of taps): each
-// output position's filters are one register's lanes, summed over the taps with the image's value
-// broadcast from where it lies (no window is packed), then transposed in registers to the [N, F,
-// outH·outW] output with the bias and ReLU added on the way. Tiles: with output rows of at most
-// 16 positions, 16 / outW whole rows of one sample (the last tile of a sample may have fewer);
-// with longer rows, 16 consecutive positions of one row (the last of a row shifted back to end
-// at the row's end, storing only the positions it adds).
+// A direct convolution (no padding): each output position's filters are the lanes of one register
+// or a few (16 filters each), summed over the taps with the image's value broadcast from where it
+// lies (no window is packed), then transposed in registers to the [N, F, outH·outW] output with
+// the bias and ReLU added on the way. Two kinds of tiles:
+// - narrow (stride 1, at most 16 filters, at most a KC block of taps): with output rows of at most
+//   16 positions, 16 / outW whole rows of one sample (the last tile of a sample may have fewer);
+//   with longer rows, 16 consecutive positions of one row (the last of a row shifted back to end
+//   at the row's end, storing only the positions it adds);
+// - wide (strides 1, 2 and 4; output rows of at least 6 positions): `positions` (6 to 12)
+//   consecutive positions of one row × 32 filters (a pair of registers), the last tile of a row
+//   shifted back the same way; the taps in KC blocks of `block`, each block's sums added to the
+//   blocks' before, as the packed product adds them to C.
 typedef struct {
   const float *input;
   int channels, height, width, output_height, output_width, filters, taps, relu;
-  int tiles_per_sample, tiles_per_row;  // tiles_per_row: rows longer than 16 positions only
+  int stride, block;
+  int positions;                        // wide tiles: positions per tile (0: narrow tiles)
+  int tiles_per_sample, tiles_per_row;  // tiles_per_row: tiles along one output row
   const int *tap_offset;                // tap p's offset from a window's corner
-  const float *packed_weights;          // [taps, 16]: tap p's weights of every filter, zeros past F
+  // Narrow: [taps, 16]; wide: [⌈F / 32⌉ pairs][taps, 32]: tap p's weights of the filters, zeros past F.
+  const float *packed_weights;
   const float *bias;
   float *output;
 } gemm_direct_convolution;

@@ -118,11 +118,13 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 /// output[N, F, outH, outW] = bias + weights[F, C·kH·kW] · im2col(input), then, with `relu`,
 /// 0 where that is ≤ 0 (0 ≥ v ? 0 : v): ckernels_convolution_gemm followed by
 /// ckernels_add_bias_by_sample, the same bits, computed directly. Each output position's filters are
-/// one register's lanes, summed tap by tap with the image's value broadcast from where it lies, and
-/// transposed in registers on the way out: nothing is packed but the weights, and there is no
-/// separate pass for the bias. Returns 0, doing nothing, where it does not apply: below AVX-512, a
-/// stride or padding, more than 16 filters, more taps than one KC block (256), output rows of one
-/// position.
+/// the lanes of one register (at most 16 filters, stride 1: MinAtar's) or of pairs of registers
+/// (more filters, or strides 2 and 4: the Nature network's), summed tap by tap with the image's
+/// value broadcast from where it lies, and transposed in registers on the way out: nothing is
+/// packed but the weights, and there is no separate pass for the bias. Returns 0, doing nothing,
+/// where it does not apply: below AVX-512, padding, a stride of 3 or more than 4, output rows of
+/// one position (16 filters or fewer, stride 1, at most 256 taps) or of fewer than 6 (otherwise),
+/// and at batch 1 more than 256 taps with more than 16 filters (slower there; see Gemm.c).
 int ckernels_convolution_direct(int level, const float *weights, int filters, const float *bias, int relu,
                                 const float *input, int batch, int channels, int height, int width,
                                 int kernel_height, int kernel_width, int stride, int padding, float *output);
