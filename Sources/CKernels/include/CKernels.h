@@ -1,6 +1,7 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// The vector instruction sets the kernels are built for, narrowest first.
 enum {
@@ -147,4 +148,24 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
                                         const float *rows_gradient, int batch, int channels,
                                         int height, int width, int kernel_height, int kernel_width,
                                         int stride, int padding, float *input_gradient);
+/// y[j] += Σ_p w[j·k + p] · x[p] for j < n (a dense layer's batch-1 forward, y holding the bias),
+/// summed in the order Gemv.c describes: 16 lane sums over p ≡ l (mod 16), then a tree. AVX2 and
+/// AVX-512 give the same bits. Returns 0, doing nothing, below AVX2 (OpenBLAS's sgemv serves there).
+int ckernels_gemv(int level, int n, int k, const float *w, const float *x, float *y);
+
+/// How many 64-bit words ckernels_gemv_packed needs as scratch for k inputs.
+size_t ckernels_gemv_scratch_words(int k);
+
+/// How many floats ckernels_pack_gemv writes for an [n, k] w at `level` (0 below AVX2).
+size_t ckernels_gemv_packed_floats(int level, int n, int k);
+
+/// Packs w ([n, k], row-major) for ckernels_gemv_packed at `level` (Gemv.c: groups of outputs, one
+/// row per input, rows by lane class). `packed` should start on a 64-byte boundary. Returns 0,
+/// doing nothing, below AVX2.
+int ckernels_pack_gemv(int level, int n, int k, const float *w, float *packed);
+
+/// ckernels_gemv from w packed by ckernels_pack_gemv at the same level, reading only the rows of
+/// inputs that are not zero: the same bits as ckernels_gemv for finite weights (but that a sum that
+/// is exactly -0 may come out +0). Returns 0, doing nothing, below AVX2.
+int ckernels_gemv_packed(int level, int n, int k, const float *packed, const float *x, float *y, uint64_t *scratch);
 #endif

@@ -1,8 +1,9 @@
 /// A fully connected (affine) layer: `y = x · Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
 ///
-/// Batch-1 inference uses `sgemv`, several times faster than `sgemm` with one row. The other
-/// products go through `MatrixProducts` (CKernels' own kernels with `FastPaths.matrixProducts`,
-/// the default on processors with AVX2).
+/// Batch-1 inference (choosing one action) is a matrix-vector product (`VectorProduct`: CKernels'
+/// with `FastPaths.vectorProducts`, else OpenBLAS's `sgemv`, several times faster than `sgemm` with
+/// one row). The other products go through `MatrixProducts` (CKernels' own kernels with
+/// `FastPaths.matrixProducts`, the default on processors with AVX2).
 public final class Dense: Layer {
   public let inputSize: Int
   public let outputSize: Int
@@ -14,6 +15,7 @@ public final class Dense: Layer {
   public var fastPaths = FastPaths.standard
 
   private var packedWeight = PackedMatrix()  // Wᵀ, with `FastPaths.packedWeights`
+  private let vectorProduct = VectorProduct()  // batch 1
   private var transposedOutput = Tensor.empty  // yᵀ, with `FastPaths.transposedForward`
   private var cachedInput = Tensor.empty
   private var trainingOutput = Tensor.empty
@@ -73,7 +75,9 @@ public final class Dense: Layer {
           output.withUnsafeMutableBufferPointer { y in
             if batch == 1 {
               for j in 0..<outputSize { y[j] = b[j] }
-              BLAS.gemv(w, rows: outputSize, columns: inputSize, x, y, beta: 1)
+              vectorProduct.multiply(
+                w, rows: outputSize, columns: inputSize, version: weight.version, x, y,
+                paths: paths.contains(.matrixProducts) ? paths : [])
             } else if own && paths.contains(.packedWeights)
               && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
             {
