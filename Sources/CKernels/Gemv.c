@@ -100,12 +100,39 @@ AVX512 static void gemv_avx512(int n, int k, const float *w, const float *x, flo
   for (; j < n; j++) dot_rows_avx512(1, k, shift, w + (ptrdiff_t)j * k, x, y + j);
 }
 
-// `rows` (1–4) rows, each lane set in two halves: lanes 0–7 and 8–15.
-AVX2 __attribute__((always_inline)) static inline void dot_rows_avx2(int rows, int k, const float *w, const float *x,
-                                                                    float *y) {
+// `rows` (1–4) rows, each lane set in two halves: lanes 0–7 and 8–15; aligned with `shift` as
+// the AVX-512 rows are (rows_shift), the head and tail through masked loads.
+AVX2 static inline void masks_avx2(int first, int end, __m256i *low, __m256i *high) {
+  int32_t m[16];
+  for (int l = 0; l < 16; l++) m[l] = l >= first && l < end ? -1 : 0;
+  *low = _mm256_loadu_si256((const __m256i *)m);
+  *high = _mm256_loadu_si256((const __m256i *)(m + 8));
+}
+
+// Lanes [first, end) of the 16 at x + p added to the sums of `rows` rows (the others left as they are).
+#define PARTIAL_AVX2(first, end, p)                                                                        \
+  do {                                                                                                     \
+    __m256i m0, m1;                                                                                        \
+    masks_avx2(first, end, &m0, &m1);                                                                      \
+    const __m256 x0 = _mm256_maskload_ps(x + (p), m0), x1 = _mm256_maskload_ps(x + (p) + 8, m1);           \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) if (i < rows) {                          \
+      const float *row = w + (ptrdiff_t)i * k + (p);                                                       \
+      low[i] = _mm256_blendv_ps(low[i], _mm256_fmadd_ps(_mm256_maskload_ps(row, m0), x0, low[i]),          \
+                                _mm256_castsi256_ps(m0));                                                  \
+      high[i] = _mm256_blendv_ps(high[i], _mm256_fmadd_ps(_mm256_maskload_ps(row + 8, m1), x1, high[i]),   \
+                                 _mm256_castsi256_ps(m1));                                                 \
+    }                                                                                                      \
+  } while (0)
+
+AVX2 __attribute__((always_inline)) static inline void dot_rows_avx2(int rows, int k, int shift, const float *w,
+                                                                    const float *x, float *y) {
   __m256 low[4], high[4];
   for (int i = 0; i < 4; i++) low[i] = high[i] = _mm256_setzero_ps();
   int p = 0;
+  if (shift > 0) {
+    PARTIAL_AVX2(16 - shift, 16, shift - 16);
+    p = shift;
+  }
   for (; p + 16 <= k; p += 16) {
     const __m256 x0 = _mm256_loadu_ps(x + p), x1 = _mm256_loadu_ps(x + p + 8);
     const __m256 zero = _mm256_setzero_ps();
@@ -120,29 +147,18 @@ AVX2 __attribute__((always_inline)) static inline void dot_rows_avx2(int rows, i
         high[i] = _mm256_fmadd_ps(_mm256_loadu_ps(row + 8), x1, high[i]);
       }
   }
-  if (p < k) {
-    const int left = k - p;
-    int32_t m[16];
-    for (int l = 0; l < 16; l++) m[l] = l < left ? -1 : 0;
-    const __m256i m0 = _mm256_loadu_si256((const __m256i *)m), m1 = _mm256_loadu_si256((const __m256i *)(m + 8));
-    const __m256 x0 = _mm256_maskload_ps(x + p, m0), x1 = _mm256_maskload_ps(x + p + 8, m1);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 4; i++)
-      if (i < rows) {
-        const float *row = w + (ptrdiff_t)i * k + p;
-        low[i] = _mm256_blendv_ps(low[i], _mm256_fmadd_ps(_mm256_maskload_ps(row, m0), x0, low[i]), _mm256_castsi256_ps(m0));
-        high[i] = _mm256_blendv_ps(high[i], _mm256_fmadd_ps(_mm256_maskload_ps(row + 8, m1), x1, high[i]), _mm256_castsi256_ps(m1));
-      }
-  }
+  if (p < k) PARTIAL_AVX2(0, k - p, p);
+  // Rotated lanes (shift > 0) change nothing: see dot_rows_avx512.
 #pragma clang loop unroll(full)
   for (int i = 0; i < 4; i++)
     if (i < rows) y[i] += tree_from_t8(_mm256_add_ps(low[i], high[i]));
 }
 
 AVX2 static void gemv_avx2(int n, int k, const float *w, const float *x, float *y) {
+  const int shift = rows_shift(k, w);
   int j = 0;
-  for (; j + 4 <= n; j += 4) dot_rows_avx2(4, k, w + (ptrdiff_t)j * k, x, y + j);
-  for (; j < n; j++) dot_rows_avx2(1, k, w + (ptrdiff_t)j * k, x, y + j);
+  for (; j + 4 <= n; j += 4) dot_rows_avx2(4, k, shift, w + (ptrdiff_t)j * k, x, y + j);
+  for (; j < n; j++) dot_rows_avx2(1, k, shift, w + (ptrdiff_t)j * k, x, y + j);
 }
 
 // ---- Wᵀ packed ----------------------------------------------------------------------------------------
