@@ -361,10 +361,11 @@ int ckernels_convolution_direct(int level, const float *weights, int filters, co
 
 // ---- A weight gradient by image rows ----------------------------------------------------------------
 
-// dWᵀ[taps, F] += im2col(x)[taps, N·P] · dYᵀ[N·P, F] for a stride-1 convolution without padding:
-// along an output row, every tap's values are consecutive floats of the image, so A is the image
-// read in place, a segment per output row (cut where a KC block ends), and only dYᵀ is packed
-// (no window is). Against dW += dY · im2col(x)ᵀ, each element of dW gets the same products (their
+// dWᵀ[taps, F] += im2col(x)[taps, N·P] · dYᵀ[N·P, F] for a convolution without padding: along an
+// output row, every tap's values are consecutive floats of the image (of its space-to-depth copy
+// when the stride is more than 1, made first: the windows' view, gemm_window_view), so A is that
+// image read in place, a segment per output row (cut where a KC block ends), and only dYᵀ is
+// packed (no window is). Against dW += dY · im2col(x)ᵀ, each element of dW gets the same products (their
 // factors swapped, which changes nothing) summed in the same order within the same KC blocks of
 // positions, each block's sum added to it in turn: the same bits. MinAtar's 16 filters are one
 // half-width sliver here, where its 36 taps were a sliver and a nearly empty one; and nothing is
@@ -381,8 +382,8 @@ static void weight_gradient_rows_part(void *context, int index) {
   const weight_rows_job *job = context;
   const gemm_level *l = job->level;
   const gemm_convolution *s = job->geometry;
+  const gemm_convolution view = gemm_window_view(s);  // stride 1: the image, or its copy
   packing_buffers *buffers = thread_buffers();
-  const int per_channel = s->kernel_height * s->kernel_width;
   const int plane = s->output_height * s->output_width;
   const int first_tap = index * job->tiles_per_part * l->mr;
   const int end_tap = job->taps - first_tap < job->tiles_per_part * l->mr ? job->taps : first_tap + job->tiles_per_part * l->mr;
@@ -395,7 +396,7 @@ static void weight_gradient_rows_part(void *context, int index) {
     int n = pc / plane, oy = pc % plane / s->output_width, ox = pc % s->output_width;
     for (int p = pc; p < pc + kc;) {
       const int length = s->output_width - ox < pc + kc - p ? s->output_width - ox : pc + kc - p;
-      segment[segments++] = (gemm_segment){((ptrdiff_t)n * s->channels * s->height + oy) * s->width + ox, length};
+      segment[segments++] = (gemm_segment){((ptrdiff_t)n * view.channels * view.height + oy) * view.width + ox, length};
       p += length;
       if ((ox += length) == s->output_width) {
         ox = 0;
@@ -405,29 +406,42 @@ static void weight_gradient_rows_part(void *context, int index) {
     for (int t0 = first_tap; t0 < end_tap; t0 += l->mr) {
       const int rows = end_tap - t0 < l->mr ? end_tap - t0 : l->mr;
       int row_offset[GEMM_MAX_MR];
-      for (int i = 0; i < rows; i++) {
-        const int tap = t0 + i, channel = tap / per_channel;
-        const int ky = tap % per_channel / s->kernel_width, kx = tap % s->kernel_width;
-        row_offset[i] = (channel * s->height + ky) * s->width + kx;
-      }
+      gemm_tap_offsets(s, t0, rows, row_offset);
       for (int jr = 0; jr < job->filters; jr += l->nr) {
         const int columns = job->filters - jr < l->nr ? job->filters - jr : l->nr;
-        l->kernel_segments(kc, segments, segment, s->input, row_offset, buffers->b + (ptrdiff_t)jr * kc, l->nr,
+        l->kernel_segments(kc, segments, segment, view.input, row_offset, buffers->b + (ptrdiff_t)jr * kc, l->nr,
                            job->transposed + (ptrdiff_t)t0 * job->filters + jr, job->filters, rows, columns);
       }
     }
   }
 }
 
-// Returns 0, doing nothing, where it does not apply: strides, padding, more filters than a packed
-// block holds, or a level without the kernel.
+// Returns 0, doing nothing, where it does not apply: padding, more filters than a packed block
+// holds, a level without the kernel, or a stride > 1 below the vector levels (no space-to-depth
+// copier) or with a copy too large for the buffer.
 static int weight_gradient_by_rows(const gemm_level *l, const float *rows_gradient, int filters,
-                                   const gemm_convolution *s, float *weight_gradient) {
-  if (l->kernel_segments == NULL || s->stride != 1 || s->padding != 0 || filters > GEMM_MAX_NC) return 0;
+                                   const gemm_convolution *source, float *weight_gradient) {
+  if (l->kernel_segments == NULL || source->padding != 0 || filters > GEMM_MAX_NC) return 0;
+  // Strided, it pays where output rows are long (runs of many positions for each copy made): on an
+  // Intel Xeon (scripts/microbench/run weight_gradient_nature) the Nature network's first, rows of
+  // 20, 2,044–2,869 → 1,766–2,210 µs at batch 32; its second, rows of 9, 1,410–1,423 → 1,478–1,481.
+  if (source->stride != 1 && (l->space_to_depth_row == NULL || source->output_width < 16)) return 0;
+  gemm_convolution copy = *source;
+  const gemm_convolution *s = &copy;
   const int taps = s->channels * s->kernel_height * s->kernel_width;
   const int positions = s->batch * s->output_height * s->output_width;
   if (taps <= 0 || positions <= 0 || filters <= 0) return 1;
   packing_buffers *buffers = thread_buffers();
+  if (s->stride != 1) {
+    // Strided: the image's space-to-depth copy, where the windows are stride 1 (the forward's).
+    copy.depth_height = (s->height + s->stride - 1) / s->stride;
+    copy.depth_width = (s->width + s->stride - 1) / s->stride;
+    const size_t floats = (size_t)s->batch * s->channels * s->stride * s->stride * copy.depth_height * copy.depth_width;
+    if (floats < (size_t)1 << 31) grow_buffer(&buffers->depth, &buffers->depth_floats, floats);
+    if (floats > buffers->depth_floats) return 0;
+    gemm_space_to_depth(s, l->space_to_depth_row, buffers->depth);
+    copy.depth = buffers->depth;
+  }
   grow_buffer(&buffers->transposed, &buffers->transposed_floats, (size_t)taps * (size_t)filters);
   float *transposed = buffers->transposed;
   for (int f = 0; f < filters; f++)

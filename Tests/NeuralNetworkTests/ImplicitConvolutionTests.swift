@@ -188,10 +188,12 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
     #expect(gradient.allSatisfy { $0 == 7 })
   }
 
-  /// A stride-1 convolution's weight gradient computed transposed, the image read along its rows,
-  /// has the bits of the usual implicit product, at every level and on 1 or 2 threads: MinAtar's,
-  /// the Nature network's third (large enough to split over threads), and random ones whose
-  /// output rows straddle the 256-position blocks, onto a gradient that is not zero.
+  /// A convolution's weight gradient computed transposed, the image read along its rows (a strided
+  /// one's space-to-depth copy), has the bits of the usual implicit product, at every level and on
+  /// 1 or 2 threads: MinAtar's, the Nature network's three (large enough to split over threads), and
+  /// random ones, strides 1 to 4, kernels that the stride does not divide and images whose last
+  /// rows and columns no window reaches, whose output rows straddle the 256-position blocks, onto a
+  /// gradient that is not zero. (Strided with output rows under 16, it takes the usual product.)
   @Test(arguments: InstructionLevel.supported)
   func weightGradientByRowsGivesTheBitsOfTheUsualProduct(level: InstructionLevel) {
     var rng = SplitMix64(seed: 46)
@@ -199,13 +201,20 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
       (WindowGeometry(batch: 32, channels: 4, height: 10, width: 10, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 16),
       (WindowGeometry(batch: 32, channels: 64, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 64),
       (WindowGeometry(batch: 1, channels: 1, height: 3, width: 3, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 1),
+      (WindowGeometry(batch: 32, channels: 4, height: 84, width: 84, kernelHeight: 8, kernelWidth: 8, stride: 4, padding: 0), 32),
+      (WindowGeometry(batch: 32, channels: 32, height: 20, width: 20, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 0), 64),
     ]
-    for _ in 0..<10 {
-      let kernelHeight = 1 + rng.nextInt(below: 4), kernelWidth = 1 + rng.nextInt(below: 4)
+    for index in 0..<20 {
+      let kernelHeight = 1 + rng.nextInt(below: 5), kernelWidth = 1 + rng.nextInt(below: 5)
+      // Strided ones from index 8 on, half of them with output rows of 16 or more (shorter ones
+      // take the usual product).
+      let stride = index < 8 ? 1 : 2 + index % 3
+      let wide = index >= 8 && index % 2 == 0
       let g = WindowGeometry(
         batch: 1 + rng.nextInt(below: 6), channels: 1 + rng.nextInt(below: 7),
-        height: kernelHeight + rng.nextInt(below: 14), width: kernelWidth + rng.nextInt(below: 14),
-        kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: 1, padding: 0)
+        height: kernelHeight + rng.nextInt(below: 14),
+        width: kernelWidth + (wide ? 15 * stride : 0) + rng.nextInt(below: 14),
+        kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: 0)
       cases.append((g, 1 + rng.nextInt(below: 70)))
     }
     let threads = ComputeThreads.count

@@ -58,8 +58,10 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// Nature network's third) computes its weight gradient transposed, dWᵀ += im2col(x) · dYᵀ,
   /// reading the image in place along its rows (where every tap's values for an output row are
   /// consecutive floats) and packing only the output gradient, instead of packing the windows
-  /// transposed, a gather per position. Each weight gets the same products in the same order, so
-  /// the same bits as without it.
+  /// transposed, a gather per position. So does a strided one with output rows of 16 or more (the
+  /// Nature network's first), from a space-to-depth copy of its image, where its windows are stride
+  /// 1 (on AVX2 and AVX-512). Each weight gets the same products in the same order, so the same
+  /// bits as without it.
   public static let weightGradientByRows = FastPaths(rawValue: 1 << 9)
 
   /// With `.implicitConvolution`: a convolution without padding on AVX-512 (MinAtar's, the Nature
