@@ -159,6 +159,23 @@ TARGET static void pack_a_avx2(const gemm_matrix *a, int i0, int mc, int k0, int
 
 // Transposed B (row stride 1): each 16-column sliver as two 8×8 transposes per 8 rows.
 TARGET static void pack_b_avx2(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst) {
+  if (b->column_stride == 1 && nr == NR) {
+    // Row-major: two masked loads and stores per sliver row (as the AVX-512 packer).
+    for (int t = 0; t < nc; t += NR) {
+      float *sliver = dst + (ptrdiff_t)t * kc;
+      const int columns = nc - t < NR ? nc - t : NR;
+      int32_t m[NR];
+      for (int j = 0; j < NR; j++) m[j] = j < columns ? -1 : 0;
+      const __m256i low = _mm256_loadu_si256((const __m256i *)m), high = _mm256_loadu_si256((const __m256i *)(m + 8));
+      const float *origin = b->data + (ptrdiff_t)k0 * b->row_stride + (j0 + t);
+      for (int p = 0; p < kc; p++) {
+        const float *row = origin + (ptrdiff_t)p * b->row_stride;
+        _mm256_storeu_ps(sliver + p * NR, _mm256_maskload_ps(row, low));
+        _mm256_storeu_ps(sliver + p * NR + 8, _mm256_maskload_ps(row + 8, high));
+      }
+    }
+    return;
+  }
   if (b->row_stride != 1 || nr != NR) {
     gemm_pack_b_generic(b, k0, kc, j0, nc, nr, dst);
     return;

@@ -256,6 +256,24 @@ TARGET static void pack_a_avx512(const gemm_matrix *a, int i0, int mc, int k0, i
 
 // Transposed B (row stride 1): each 32-column sliver as two 16×16 transposes per 16 rows.
 TARGET static void pack_b_avx512(const gemm_matrix *b, int k0, int kc, int j0, int nc, int nr, float *dst) {
+  if (b->column_stride == 1 && nr == NR) {
+    // Row-major (a dense layer's input x in dW = dyᵀ·x): each sliver row is two masked loads and
+    // stores, zeros past the last column (the generic packer's memcpy of 128 bytes per row cost
+    // about as much as the copy itself).
+    for (int t = 0; t < nc; t += NR) {
+      float *sliver = dst + (ptrdiff_t)t * kc;
+      const int columns = nc - t < NR ? nc - t : NR;
+      const __mmask16 low = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+      const __mmask16 high = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+      const float *origin = b->data + (ptrdiff_t)k0 * b->row_stride + (j0 + t);
+      for (int p = 0; p < kc; p++) {
+        const float *row = origin + (ptrdiff_t)p * b->row_stride;
+        _mm512_storeu_ps(sliver + p * NR, _mm512_maskz_loadu_ps(low, row));
+        _mm512_storeu_ps(sliver + p * NR + 16, _mm512_maskz_loadu_ps(high, row + 16));
+      }
+    }
+    return;
+  }
   if (b->row_stride != 1 || nr != NR) {
     gemm_pack_b_generic(b, k0, kc, j0, nc, nr, dst);
     return;
