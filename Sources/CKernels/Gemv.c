@@ -22,6 +22,28 @@
 #include "GemmKernels.h"
 #include <stdint.h>
 
+// The first row of each lane class (and the total, at [16]).
+static void class_rows(int k, int first_row[17]) {
+  first_row[0] = 0;
+  for (int l = 0; l < 16; l++) first_row[l + 1] = first_row[l] + (l < k ? (k - l + 15) / 16 : 0);
+}
+
+
+// A packed layout's shape at a vector level: outputs per vector and per group, and each lane
+// class's first row.
+typedef struct {
+  int lanes, width;
+  int first_row[17];
+} packed_layout;
+
+static packed_layout layout_for(int level, int k) {
+  packed_layout layout;
+  layout.lanes = level >= CKERNELS_AVX512 ? 16 : 8;
+  layout.width = 8 * layout.lanes;
+  class_rows(k, layout.first_row);
+  return layout;
+}
+
 #if defined(__x86_64__) && defined(__clang__)
 #include <immintrin.h>
 
@@ -169,14 +191,6 @@ AVX2 static void gemv_avx2(int n, int k, const float *w, const float *x, float *
 // lane-class order: p = 0, 16, 32, …, then 1, 17, 33, …, so that the kernel, which runs through
 // one class after another, reads a group's rows in ascending address order, skipping rows of zeros.
 
-// The first row of each lane class (and the total, at [16]).
-static void class_rows(int k, int first_row[17]) {
-  first_row[0] = 0;
-  for (int l = 0; l < 16; l++) first_row[l + 1] = first_row[l] + (l < k ? (k - l + 15) / 16 : 0);
-}
-
-static int vector_lanes(int level) { return level >= CKERNELS_AVX512 ? 16 : 8; }
-
 // Which inputs are not zero, by lane class: bit c of class l's words (`words` each, from
 // bits + l·words) says whether x[16c + l] ≠ 0. No branches: half a ReLU's outputs are zeros, in no
 // order a branch predictor could follow.
@@ -289,7 +303,7 @@ static int packed_level(int level) {
 size_t ckernels_gemv_packed_floats(int level, int n, int k) {
   const int running = packed_level(level);
   if (running == CKERNELS_GENERIC || n <= 0 || k <= 0) return 0;
-  const int lanes = vector_lanes(running);
+  const int lanes = layout_for(running, k).lanes;
   return (size_t)((n + lanes - 1) / lanes) * (size_t)lanes * (size_t)k;
 }
 
@@ -297,15 +311,13 @@ int ckernels_pack_gemv(int level, int n, int k, const float *w, float *packed) {
   const int running = packed_level(level);
   if (running == CKERNELS_GENERIC) return 0;
   if (n <= 0 || k <= 0) return 1;
-  const int lanes = vector_lanes(running), width = 8 * lanes;
-  int first_row[17];
-  class_rows(k, first_row);
-  for (int j0 = 0; j0 < n; j0 += width) {
-    const int outputs = n - j0 < width ? n - j0 : width;
-    const ptrdiff_t stride = (outputs + lanes - 1) / lanes * lanes;
+  const packed_layout g = layout_for(running, k);
+  for (int j0 = 0; j0 < n; j0 += g.width) {
+    const int outputs = n - j0 < g.width ? n - j0 : g.width;
+    const ptrdiff_t stride = (outputs + g.lanes - 1) / g.lanes * g.lanes;
     float *group = packed + (ptrdiff_t)j0 * k;
     for (int p = 0; p < k; p++) {
-      float *row = group + (ptrdiff_t)(first_row[p & 15] + (p >> 4)) * stride;
+      float *row = group + (ptrdiff_t)(g.first_row[p & 15] + (p >> 4)) * stride;
       for (int o = 0; o < stride; o++) row[o] = o < outputs ? w[(ptrdiff_t)(j0 + o) * k + p] : 0;
     }
   }
@@ -319,17 +331,14 @@ int ckernels_gemv_packed(int level, int n, int k, const float *packed, const flo
   const int running = packed_level(level);
   if (running == CKERNELS_GENERIC) return 0;
   if (n <= 0 || k <= 0) return 1;
-  const int lanes = vector_lanes(running), width = 8 * lanes;
-  int first_row[17];
-  class_rows(k, first_row);
-  uint64_t *bits = scratch;
-  const int words = nonzero_bits(k, x, bits);
-  for (int j0 = 0; j0 < n; j0 += width) {
-    const int outputs = n - j0 < width ? n - j0 : width;
-    const int vectors = (outputs + lanes - 1) / lanes;
-    const int last = outputs - (vectors - 1) * lanes;
+  const packed_layout g = layout_for(running, k);
+  const int words = nonzero_bits(k, x, scratch);
+  for (int j0 = 0; j0 < n; j0 += g.width) {
+    const int outputs = n - j0 < g.width ? n - j0 : g.width;
+    const int vectors = (outputs + g.lanes - 1) / g.lanes;
+    const int last = outputs - (vectors - 1) * g.lanes;
     const packed_group run = (running == CKERNELS_AVX512 ? groups_avx512 : groups_avx2)[vectors];
-    run(packed + (ptrdiff_t)j0 * k, (ptrdiff_t)vectors * lanes, first_row, bits, words, x, y + j0, last);
+    run(packed + (ptrdiff_t)j0 * k, (ptrdiff_t)vectors * g.lanes, g.first_row, scratch, words, x, y + j0, last);
   }
   return 1;
 #else
