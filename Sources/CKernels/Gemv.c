@@ -274,24 +274,8 @@ static const packed_group groups_avx2[9] = {NULL, group_avx2_1, group_avx2_2, gr
                                             group_avx2_5, group_avx2_6, group_avx2_7, group_avx2_8};
 #endif
 
-int ckernels_gemv(int level, int n, int k, const float *w, const float *x, float *y) {
-#if defined(__x86_64__) && defined(__clang__)
-  if (n <= 0 || k <= 0) return 1;
-  if (level >= CKERNELS_AVX512 && ckernels_instruction_level() >= CKERNELS_AVX512) {
-    gemv_avx512(n, k, w, x, y);
-    return 1;
-  }
-  if (level >= CKERNELS_AVX2 && ckernels_instruction_level() >= CKERNELS_AVX2) {
-    gemv_avx2(n, k, w, x, y);
-    return 1;
-  }
-#endif
-  (void)level, (void)n, (void)k, (void)w, (void)x, (void)y;
-  return 0;
-}
-
-// The level a packed layout is made and read at: AVX-512 or AVX2 as asked and supported, else 0.
-static int packed_level(int level) {
+// The level the kernels run at: AVX-512 or AVX2 as asked and supported, else 0 (generic).
+static int vector_level(int level) {
 #if defined(__x86_64__) && defined(__clang__)
   if (level >= CKERNELS_AVX512 && ckernels_instruction_level() >= CKERNELS_AVX512) return CKERNELS_AVX512;
   if (level >= CKERNELS_AVX2 && ckernels_instruction_level() >= CKERNELS_AVX2) return CKERNELS_AVX2;
@@ -300,15 +284,28 @@ static int packed_level(int level) {
   return CKERNELS_GENERIC;
 }
 
+int ckernels_gemv(int level, int n, int k, const float *w, const float *x, float *y) {
+  const int running = vector_level(level);
+  if (running == CKERNELS_GENERIC) return 0;
+  if (n <= 0 || k <= 0) return 1;
+#if defined(__x86_64__) && defined(__clang__)
+  if (running == CKERNELS_AVX512) gemv_avx512(n, k, w, x, y);
+  else gemv_avx2(n, k, w, x, y);
+#else
+  (void)w, (void)x, (void)y;
+#endif
+  return 1;
+}
+
 size_t ckernels_gemv_packed_floats(int level, int n, int k) {
-  const int running = packed_level(level);
+  const int running = vector_level(level);
   if (running == CKERNELS_GENERIC || n <= 0 || k <= 0) return 0;
   const int lanes = layout_for(running, k).lanes;
   return (size_t)((n + lanes - 1) / lanes) * (size_t)lanes * (size_t)k;
 }
 
 int ckernels_pack_gemv(int level, int n, int k, const float *w, float *packed) {
-  const int running = packed_level(level);
+  const int running = vector_level(level);
   if (running == CKERNELS_GENERIC) return 0;
   if (n <= 0 || k <= 0) return 1;
   const packed_layout g = layout_for(running, k);
@@ -328,7 +325,7 @@ size_t ckernels_gemv_scratch_words(int k) { return 16 * (size_t)(((k > 0 ? k : 0
 
 int ckernels_gemv_packed(int level, int n, int k, const float *packed, const float *x, float *y, uint64_t *scratch) {
 #if defined(__x86_64__) && defined(__clang__)
-  const int running = packed_level(level);
+  const int running = vector_level(level);
   if (running == CKERNELS_GENERIC) return 0;
   if (n <= 0 || k <= 0) return 1;
   const packed_layout g = layout_for(running, k);

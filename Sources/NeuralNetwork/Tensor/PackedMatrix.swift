@@ -16,8 +16,7 @@ struct PackedMatrix {
 
   private var storage = Tensor.empty
   private var packedVersion = -1
-  private var seenVersion = -1
-  private var sightings = 0
+  private var sightings = VersionSightings()
   private var packedLevel = InstructionLevel.generic
 
   /// Whether this holds B (`[k, n]`, or `[n, k]` when `transposeB`) at `version`, packed for
@@ -26,12 +25,7 @@ struct PackedMatrix {
     _ b: UnsafeBufferPointer<Float>, transposeB: Bool, k: Int, n: Int, version: Int, level: InstructionLevel
   ) -> Bool {
     if version == packedVersion && level == packedLevel { return true }
-    if version != seenVersion {
-      seenVersion = version
-      sightings = 0
-    }
-    sightings += 1
-    guard sightings > Self.sightsBeforePacking else { return false }
+    guard sightings.see(version) > Self.sightsBeforePacking else { return false }
     precondition(b.count >= k * n && k * n <= Int(Int32.max), "PackedMatrix: B of \(b.count) for k=\(k) n=\(n)")
     storage.resize(Int(ckernels_packed_b_floats(level.rawValue, Int32(k), Int32(n))))
     storage.withUnsafeMutableBufferPointer {
@@ -55,5 +49,22 @@ struct PackedMatrix {
         packedLevel.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a.baseAddress, Int32(transposeA ? m : k),
         packed.baseAddress, MatrixProducts.inPlaceFlags(a: aInPlace), accumulate ? 1 : 0, c.baseAddress, Int32(n))
     }
+  }
+}
+
+/// How many times in a row one version of a layer's weights has been asked for: what
+/// `PackedMatrix` and `VectorProduct` decide to pack by.
+struct VersionSightings {
+  private var version = -1
+  private var count = 0
+
+  /// Counts a sighting of `version` and returns how many there have been since it was new.
+  mutating func see(_ version: Int) -> Int {
+    if version != self.version {
+      self.version = version
+      count = 0
+    }
+    count += 1
+    return count
   }
 }

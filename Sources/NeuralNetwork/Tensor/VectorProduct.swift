@@ -25,8 +25,7 @@ final class VectorProduct {
   private var packedBytes = 0
   private var packedVersion = -1
   private var packedLevel = InstructionLevel.generic
-  private var seenVersion = -1
-  private var sightings = 0
+  private var sightings = VersionSightings()
   private var scratch: [UInt64] = []
 
   deinit { packed?.deallocate() }
@@ -62,12 +61,7 @@ final class VectorProduct {
   /// times an infinite weight is NaN, which skipping the row would hide.
   private func prepare(_ w: UnsafeBufferPointer<Float>, n: Int, k: Int, version: Int, level: InstructionLevel) -> Bool {
     if version == packedVersion && level == packedLevel { return true }
-    if version != seenVersion {
-      seenVersion = version
-      sightings = 0
-    }
-    sightings += 1
-    guard sightings > Self.sightsBeforePacking, w.allSatisfy(\.isFinite) else { return false }
+    guard sightings.see(version) > Self.sightsBeforePacking, w.allSatisfy(\.isFinite) else { return false }
     let bytes = Int(ckernels_gemv_packed_floats(level.rawValue, Int32(n), Int32(k))) * MemoryLayout<Float>.stride
     guard bytes > 0 else { return false }
     if bytes > packedBytes {
