@@ -58,6 +58,15 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
   }
 }
 
+/// A dense layer "fc" whose weights come from `seed`, with bias `bias(j)` for output j, on `paths`.
+func makeDense(inputSize: Int, outputSize: Int, seed: UInt64, paths: FastPaths, bias: (Int) -> Float) -> Dense {
+  var rng = SplitMix64(seed: seed)
+  let layer = Dense(inputSize: inputSize, outputSize: outputSize, name: "fc", using: &rng)
+  layer.bias.value = Tensor(shape: [outputSize], scalars: (0..<outputSize).map(bias))
+  layer.fastPaths = paths
+  return layer
+}
+
 @Suite struct FastPathLayerTests {
   /// Conv2D with every fast path and with none (im2col + OpenBLAS, the reference) give the same
   /// outputs and gradients up to rounding, on the networks' shapes, padding, strides and batch 1;
@@ -157,11 +166,7 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
   @Test(arguments: [(2, 300, 200), (7, 1024, 128), (32, 1024, 128), (64, 520, 70), (65, 256, 96), (32, 3136, 512)])
   func transposedForwardGivesTheBitsOfTheUsualForward(batch: Int, inputSize: Int, outputSize: Int) {
     func make(_ paths: FastPaths) -> Dense {
-      var rng = SplitMix64(seed: 62)
-      let layer = Dense(inputSize: inputSize, outputSize: outputSize, name: "fc", using: &rng)
-      layer.bias.value = Tensor(shape: [outputSize], scalars: (0..<outputSize).map { Float($0 % 7) * 0.3 - 1 })
-      layer.fastPaths = paths
-      return layer
+      makeDense(inputSize: inputSize, outputSize: outputSize, seed: 62, paths: paths) { Float($0 % 7) * 0.3 - 1 }
     }
     var rng = SplitMix64(seed: 63)
     let input = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in rng.nextUniform() * 2 - 1 })

@@ -91,11 +91,7 @@ private func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
     guard InstructionLevel.detected >= .avx2 else { return }
     let (n, k) = (128, 1024)
     func make(_ paths: FastPaths) -> Dense {
-      var rng = SplitMix64(seed: 93)
-      let layer = Dense(inputSize: k, outputSize: n, name: "fc", using: &rng)
-      layer.bias.value = Tensor(shape: [n], scalars: (0..<n).map { Float($0 % 7) * 0.2 - 0.6 })
-      layer.fastPaths = paths
-      return layer
+      makeDense(inputSize: k, outputSize: n, seed: 93, paths: paths) { Float($0 % 7) * 0.2 - 0.6 }
     }
     var rng = SplitMix64(seed: 94)
     let x: [Float] = (0..<k).map { _ in max(0, rng.nextUniform() * 2 - 1) }
