@@ -449,6 +449,9 @@ TARGET __attribute__((always_inline)) static inline void direct_tiles(const gemm
     __m512 sum[16];
     for (int i = 0; i < 16; i++) sum[i] = zero;
     const float *weights = d->packed_weights;
+    // Four taps per pass of the loop: MinAtar's 36-tap convolution 20.6 → 19.6 µs at batch 32
+    // (scripts/microbench/run convolution_minatar), the loop's own instructions shared.
+    _Pragma("clang loop unroll_count(4)")
     for (int p = 0; p < d->taps; p++, weights += 16) {
       const __m512 w = _mm512_loadu_ps(weights);
       const int offset = d->tap_offset[p];

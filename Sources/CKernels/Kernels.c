@@ -5,6 +5,15 @@
 // whoever computes it, so the bits are too).
 #include "CKernels.h"
 #include <math.h>
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#endif
+
+void ckernels_prefetch(const void *address, size_t bytes) {
+  const char *bytes_at = address;
+  for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(bytes_at + offset);
+  if (bytes > 0) __builtin_prefetch(bytes_at + bytes - 1);  // the last line, where the start is not aligned
+}
 
 #define MOMENT_FLOOR 1e-30f
 
@@ -224,6 +233,71 @@ void ckernels_add_bias_by_sample(const float *from, float *to, size_t filters, s
   }
 #endif
   add_bias_generic(from, to, filters, batch, plane, bias, relu);
+}
+
+// A convolution's output gradient [N, F, P] as rows [F, N, P], masked by the ReLU's output where
+// `mask` is not NULL (0 where mask ≤ 0, NaN included), each filter's sum added to bias_gradient[f].
+// Each plane is summed as eight lane sums over whole groups of eight (from +0), those added in lane
+// order from -0, then the rest one by one; a filter's planes are summed from +0 in sample order.
+#define ROWS_GRADIENT_PLANES(PLANE_LANES)                                                  \
+  for (size_t f = 0; f < filters; f++) {                                                   \
+    float total = 0.0f;                                                                    \
+    for (size_t n = 0; n < batch; n++) {                                                   \
+      const float *restrict source = dy + (n * filters + f) * plane;                       \
+      const float *restrict keep = mask != NULL ? mask + (n * filters + f) * plane : NULL; \
+      float *restrict target = rows + (f * batch + n) * plane;                             \
+      float lane[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};                    \
+      const size_t whole = plane / 8 * 8;                                                  \
+      PLANE_LANES                                                                          \
+      float sum = -0.0f;                                                                   \
+      for (int l = 0; l < 8; l++) sum += lane[l];                                          \
+      for (size_t i = whole; i < plane; i++) {                                             \
+        const float v = keep == NULL || keep[i] > 0.0f ? source[i] : 0.0f;                 \
+        target[i] = v;                                                                     \
+        sum += v;                                                                          \
+      }                                                                                    \
+      total += sum;                                                                        \
+    }                                                                                      \
+    bias_gradient[f] += total;                                                             \
+  }
+
+#if defined(__x86_64__) && defined(__clang__)
+// Eight lanes at AVX-512 too: the sums' order is eight lanes wide.
+__attribute__((target("avx2"))) static void rows_gradient_avx2(
+    const float *dy, const float *mask, float *rows, float *bias_gradient, size_t filters, size_t batch, size_t plane) {
+  ROWS_GRADIENT_PLANES({
+    __m256 sums = _mm256_setzero_ps();
+    for (size_t i = 0; i < whole; i += 8) {
+      __m256 v = _mm256_loadu_ps(source + i);
+      if (keep != NULL) v = _mm256_and_ps(v, _mm256_cmp_ps(_mm256_loadu_ps(keep + i), _mm256_setzero_ps(), _CMP_GT_OQ));
+      _mm256_storeu_ps(target + i, v);
+      sums = _mm256_add_ps(sums, v);
+    }
+    _mm256_storeu_ps(lane, sums);
+  })
+}
+#endif
+
+static void rows_gradient_generic(const float *dy, const float *mask, float *rows, float *bias_gradient,
+                                  size_t filters, size_t batch, size_t plane) {
+  ROWS_GRADIENT_PLANES({
+    for (size_t i = 0; i < whole; i++) {
+      const float v = keep == NULL || keep[i] > 0.0f ? source[i] : 0.0f;
+      target[i] = v;
+      lane[i % 8] += v;
+    }
+  })
+}
+
+void ckernels_convolution_rows_gradient(int level, const float *dy, const float *mask, float *rows,
+                                        float *bias_gradient, size_t filters, size_t batch, size_t plane) {
+#if defined(__x86_64__) && defined(__clang__)
+  if (level >= CKERNELS_AVX2 && has_avx2()) {
+    rows_gradient_avx2(dy, mask, rows, bias_gradient, filters, batch, plane);
+    return;
+  }
+#endif
+  rows_gradient_generic(dy, mask, rows, bias_gradient, filters, batch, plane);
 }
 
 typedef struct {

@@ -40,8 +40,18 @@ void ckernels_adam(const float *gradient, float *value, float *first, float *sec
                    float beta1, float beta2, float step_size, float inverse_root_correction,
                    float epsilon);
 
+/// Starts loading the cache lines of [address, address + bytes) (a prefetch hint; reads nothing).
+void ckernels_prefetch(const void *address, size_t bytes);
+
 /// to[i] += from[i] for i < n, split over the threads for large n (the same bits on any count).
 void ckernels_add(float *to, const float *from, size_t n);
+
+/// A convolution's output gradient dy [N, F, P] as rows [F, N, P] (rows[f][n][p] = dy[n][f][p],
+/// 0 where mask[n][f][p] ≤ 0 when mask is not NULL: a ReLU's backward from its output), each
+/// filter's sum of what it wrote added to bias_gradient[f] (the order of additions: Kernels.c; the
+/// same bits at every level, the widest of `level` and the processor's).
+void ckernels_convolution_rows_gradient(int level, const float *dy, const float *mask, float *rows,
+                                        float *bias_gradient, size_t filters, size_t batch, size_t plane);
 
 /// A convolution's output [N, F, P] from its product [F, N, P]: to[n][f][p] = from[f][n][p] +
 /// bias[f], then with `relu` 0 where that is ≤ 0, as Swift's max(x, 0) (-0 becomes 0, NaN stays).

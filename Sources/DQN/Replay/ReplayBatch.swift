@@ -17,6 +17,8 @@ public final class ReplayBatch {
   public var weights: [Float]
   /// The absolute replay indices sampled (for priority updates).
   public var indices: [Int]
+  /// The absolute replay indices of `nextObservations`' last frames.
+  public var bootstrapIndices: [Int]
 
   public init(batchSize: Int, observationShape: [Int]) {
     self.batchSize = batchSize
@@ -27,5 +29,6 @@ public final class ReplayBatch {
     bootstrapDiscounts = [Float](repeating: 0, count: batchSize)
     weights = [Float](repeating: 1, count: batchSize)
     indices = [Int](repeating: 0, count: batchSize)
+    bootstrapIndices = [Int](repeating: 0, count: batchSize)
   }
 }

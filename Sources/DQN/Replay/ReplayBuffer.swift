@@ -123,6 +123,16 @@ public final class ReplayBuffer {
     return true
   }
 
+  /// Starts loading the frames of the stack ending at absolute `index` into the caches.
+  private func prefetchStack(endingAt index: Int) {
+    let frameBytes = ring.frameBytes
+    var current = index
+    for position in stride(from: stackDepth - 1, through: 0, by: -1) {
+      MemoryHints.prefetch(ring.frame(at: current), bytes: frameBytes)
+      if position > 0 && ring.flags(at: current) & FrameRing.episodeStartBit == 0 { current -= ring.streams }
+    }
+  }
+
   /// Writes the stacked observation ending at absolute `index` at `destination` (`k·C·H·W` floats).
   private func writeStack(endingAt index: Int, into destination: UnsafeMutablePointer<Float>) {
     let shape = ring.frameShape
@@ -187,12 +197,19 @@ public final class ReplayBuffer {
       batch.rewards[row] = result.reward
       batch.bootstrapDiscounts[row] = result.bootstrapDiscount
       batch.indices[row] = index
-      batch.observations.withUnsafeMutableBufferPointer { buffer in
-        if let start = buffer.baseAddress { writeStack(endingAt: index, into: start + row * floatsPerObservation) }
-      }
-      batch.nextObservations.withUnsafeMutableBufferPointer { buffer in
-        if let start = buffer.baseAddress { writeStack(endingAt: bootstrap, into: start + row * floatsPerObservation) }
-      }
+      batch.bootstrapIndices[row] = bootstrap
+      // The frames lie at random in a ring of megabytes: ask for all the rows' frames first, then
+      // read them (the misses overlap instead of coming one after another).
+      prefetchStack(endingAt: index)
+      prefetchStack(endingAt: bootstrap)
+    }
+    batch.observations.withUnsafeMutableBufferPointer { buffer in
+      guard let start = buffer.baseAddress else { return }
+      for row in 0..<rows { writeStack(endingAt: batch.indices[row], into: start + row * floatsPerObservation) }
+    }
+    batch.nextObservations.withUnsafeMutableBufferPointer { buffer in
+      guard let start = buffer.baseAddress else { return }
+      for row in 0..<rows { writeStack(endingAt: batch.bootstrapIndices[row], into: start + row * floatsPerObservation) }
     }
     sampler.weigh(batch, in: ring, step: step)
   }

@@ -229,20 +229,8 @@ public final class Conv2D: Layer {
       trainingOutput.withUnsafeBufferPointer { y in
         rowsGradient.withUnsafeMutableBufferPointer { dr in
           bias.gradient.withUnsafeMutableBufferPointer { db in
-            for f in 0..<filters {
-              var total: Float = 0
-              for n in 0..<g.batch {
-                let source = (n &* filters &+ f) &* plane
-                let target = (f &* g.batch &+ n) &* plane
-                if appliesReLU {
-                  total += Kernels.copyMaskedAndSum(
-                    dy.baseAddress! + source, mask: y.baseAddress! + source, dr.baseAddress! + target, count: plane)
-                } else {
-                  total += Kernels.copyAndSum(dy.baseAddress! + source, dr.baseAddress! + target, count: plane)
-                }
-              }
-              db[f] += total
-            }
+            ckernels_convolution_rows_gradient(
+              InstructionLevel.detected.rawValue, dy.baseAddress, appliesReLU ? y.baseAddress : nil, dr.baseAddress, db.baseAddress, filters, g.batch, plane)
           }
         }
       }
