@@ -375,6 +375,7 @@ typedef struct {
   const float *rows_gradient;
   const gemm_convolution *geometry;
   int filters, taps, positions, tiles_per_part;
+  int kernel_rows;    // tiles of kernel rows (the level's kernel_rows), one part only
   float *transposed;  // dWᵀ [taps, filters]
 } weight_rows_job;
 
@@ -402,6 +403,20 @@ static void weight_gradient_rows_part(void *context, int index) {
         ox = 0;
         if (++oy == s->output_height) oy = 0, n++;
       }
+    }
+    if (job->kernel_rows) {
+      // MinAtar's 36 taps: two tiles of 6 kernel rows (18 sums) instead of 8 + 8 + 8 + 8 + 4 taps
+      // (8 sums, the multiply-adds' latency exposed): 26.3 → 20.9 µs at batch 32 on an Intel Xeon
+      // (scripts/microbench/run convolution_minatar 2 6; 8 kernel rows, 8 + 4, gave 20.7).
+      for (int t0 = first_tap; t0 < end_tap; t0 += 3 * GEMM_KERNEL_ROW_GROUPS) {
+        const int groups = (end_tap - t0) / 3 < GEMM_KERNEL_ROW_GROUPS ? (end_tap - t0) / 3 : GEMM_KERNEL_ROW_GROUPS;
+        int tap_offset[3 * GEMM_KERNEL_ROW_GROUPS], group_offset[GEMM_KERNEL_ROW_GROUPS];
+        gemm_tap_offsets(s, t0, 3 * groups, tap_offset);
+        for (int g = 0; g < groups; g++) group_offset[g] = tap_offset[3 * g];
+        l->kernel_rows(kc, segments, segment, view.input, group_offset, groups, buffers->b, l->nr,
+                       job->transposed + (ptrdiff_t)t0 * job->filters, job->filters, job->filters);
+      }
+      continue;
     }
     for (int t0 = first_tap; t0 < end_tap; t0 += l->mr) {
       const int rows = end_tap - t0 < l->mr ? end_tap - t0 : l->mr;
@@ -451,7 +466,9 @@ static int weight_gradient_by_rows(const gemm_level *l, const float *rows_gradie
   const int threads = ckernels_threads();
   int parts = 1;
   if (threads > 1 && (double)filters * taps * positions >= PARALLEL_MULTIPLY_ADDS) parts = threads < tiles ? threads : tiles;
-  weight_rows_job job = {l, rows_gradient, s, filters, taps, positions, (tiles + parts - 1) / parts, transposed};
+  // Kernel rows of 3 taps are 3 consecutive floats of a stride-1 image (of the copy, they are not).
+  const int kernel_rows = l->kernel_rows != NULL && parts == 1 && filters <= 16 && s->kernel_width == 3 && s->stride == 1;
+  weight_rows_job job = {l, rows_gradient, s, filters, taps, positions, (tiles + parts - 1) / parts, kernel_rows, transposed};
   parts = (tiles + job.tiles_per_part - 1) / job.tiles_per_part;
   if (parts > 1) ckernels_parallel_for(parts, weight_gradient_rows_part, &job);
   else weight_gradient_rows_part(&job, 0);

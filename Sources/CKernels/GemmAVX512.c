@@ -108,6 +108,56 @@ TARGET static void kernel_segments_avx512(int kc, int segments, const gemm_segme
   tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
 }
 
+// Kernel rows of 3 taps (GemmKernels.h), G of them a constant once inlined: 3·G sums of 16 filters,
+// each tap's value a group pointer plus the step's offset plus 0, 1 or 2 floats. Each sum is
+// fma(value, dY, sum) over the steps in order from zero, then C + sum: kernel_segments' tile.
+TARGET __attribute__((always_inline)) static inline void kernel_rows_tile(
+    int kc, int segments, const gemm_segment *segment, const float *a, const int *group_offset,
+    const float *restrict b, ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int columns, const int G) {
+  const float *row[GEMM_KERNEL_ROW_GROUPS];
+  __m512 sum[3 * GEMM_KERNEL_ROW_GROUPS];
+  for (int g = 0; g < G; g++) row[g] = a + group_offset[g];
+  for (int t = 0; t < 3 * G; t++) sum[t] = _mm512_setzero_ps();
+  ptrdiff_t offset = segment[0].start;
+  for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    for (int g = 0; g < G; g++)
+      for (int k = 0; k < 3; k++)
+        sum[3 * g + k] = _mm512_fmadd_ps(_mm512_set1_ps(row[g][offset + k]), b0, sum[3 * g + k]);
+    offset++;
+    b += ldb;
+    if (--left == 0 && ++s < segments) offset = segment[s].start, left = segment[s].length;
+  }
+  const __mmask16 lanes = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+  for (int t = 0; t < 3 * G; t++) {
+    float *out = c + t * ldc;
+    _mm512_mask_storeu_ps(out, lanes, _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, out), sum[t]));
+  }
+}
+
+#define KERNEL_ROWS(G)                                                                                        \
+  TARGET static void kernel_rows_##G(int kc, int segments, const gemm_segment *segment, const float *a,      \
+                                     const int *group_offset, const float *restrict b, ptrdiff_t ldb,        \
+                                     float *restrict c, ptrdiff_t ldc, int columns) {                        \
+    kernel_rows_tile(kc, segments, segment, a, group_offset, b, ldb, c, ldc, columns, G);                    \
+  }
+KERNEL_ROWS(1)
+KERNEL_ROWS(2)
+KERNEL_ROWS(3)
+KERNEL_ROWS(4)
+KERNEL_ROWS(5)
+KERNEL_ROWS(6)
+
+TARGET static void kernel_rows_avx512(int kc, int segments, const gemm_segment *segment, const float *a,
+                                      const int *group_offset, int groups, const float *b, ptrdiff_t ldb,
+                                      float *c, ptrdiff_t ldc, int columns) {
+  typedef void (*tile)(int, int, const gemm_segment *, const float *, const int *, const float *, ptrdiff_t,
+                       float *, ptrdiff_t, int);
+  static const tile by_groups[GEMM_KERNEL_ROW_GROUPS] = {kernel_rows_1, kernel_rows_2, kernel_rows_3,
+                                                         kernel_rows_4, kernel_rows_5, kernel_rows_6};
+  by_groups[groups - 1](kc, segments, segment, a, group_offset, b, ldb, c, ldc, columns);
+}
+
 // Per 16 positions: the input offset of each window's top-left corner (row and column may be
 // negative with padding), the corner's row and column, and which lanes are real positions.
 typedef struct {
@@ -600,7 +650,7 @@ const gemm_level gemm_level_avx512 = {
     // 3136-column dx: the same limits on both processors.
     .in_place_a_columns = 512,
     .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512,
-    .kernel_segments = kernel_segments_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
+    .kernel_segments = kernel_segments_avx512, .kernel_rows = kernel_rows_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,
     .space_to_depth_row = space_to_depth_row_avx512,

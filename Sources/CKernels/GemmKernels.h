@@ -71,6 +71,15 @@ typedef void (*gemm_microkernel_segments)(int kc, int segments, const gemm_segme
 
 // Packs rows [i0, i0 + mc) × columns [k0, k0 + kc) of A into slivers of mr rows (sliver s at
 // dst + s·mr·kc, element (i, p) at [p·mr + i], zero rows past the last).
+// A weight gradient's tile of `groups` kernel rows of 3 taps (at most GEMM_KERNEL_ROW_GROUPS), for
+// at most 16 filters (C's columns) and a stride-1 image: tap 3g + k of the tile reads
+// a[group_offset[g] + k + the step's place], so a kernel row's three taps share one pointer and
+// three times the rows fit in the registers. Otherwise kernel_segments' tile, with the same sums.
+#define GEMM_KERNEL_ROW_GROUPS 6
+typedef void (*gemm_microkernel_kernel_rows)(int kc, int segments, const gemm_segment *segment, const float *a,
+                                             const int *group_offset, int groups, const float *b, ptrdiff_t ldb,
+                                             float *c, ptrdiff_t ldc, int columns);
+
 typedef void (*gemm_a_packer)(const gemm_matrix *a, int i0, int mc, int k0, int kc, int mr, float *dst);
 
 // Packs rows [k0, k0 + kc) × columns [j0, j0 + nc) of B into slivers of nr columns (sliver t at
@@ -123,6 +132,7 @@ typedef struct {
   gemm_microkernel kernel;
   gemm_microkernel_in_place_a kernel_in_place_a;  // NULL: A is always packed
   gemm_microkernel_segments kernel_segments;      // NULL: no weight gradient by image rows
+  gemm_microkernel_kernel_rows kernel_rows;       // NULL: kernel_segments for every tile
   gemm_a_packer pack_a;
   gemm_b_packer pack_b;
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;

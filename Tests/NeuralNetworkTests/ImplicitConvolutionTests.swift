@@ -203,6 +203,13 @@ func columnMatrix(_ input: [Float], _ g: WindowGeometry) -> [Float] {
       (WindowGeometry(batch: 1, channels: 1, height: 3, width: 3, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 1),
       (WindowGeometry(batch: 32, channels: 4, height: 84, width: 84, kernelHeight: 8, kernelWidth: 8, stride: 4, padding: 0), 32),
       (WindowGeometry(batch: 32, channels: 32, height: 20, width: 20, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 0), 64),
+      // Kernel rows of 3 taps and at most 16 filters (AVX-512's tiles of kernel rows): 7, 9 and 13
+      // kernel rows (tiles of 6 and what is left), positions over several blocks of 256, output
+      // rows of one position.
+      (WindowGeometry(batch: 5, channels: 7, height: 10, width: 11, kernelHeight: 1, kernelWidth: 3, stride: 1, padding: 0), 5),
+      (WindowGeometry(batch: 9, channels: 3, height: 12, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 16),
+      (WindowGeometry(batch: 2, channels: 13, height: 4, width: 5, kernelHeight: 1, kernelWidth: 3, stride: 1, padding: 0), 1),
+      (WindowGeometry(batch: 3, channels: 2, height: 6, width: 3, kernelHeight: 2, kernelWidth: 3, stride: 1, padding: 0), 12),
     ]
     for index in 0..<20 {
       let kernelHeight = 1 + rng.nextInt(below: 5), kernelWidth = 1 + rng.nextInt(below: 5)
