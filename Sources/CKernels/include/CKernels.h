@@ -158,6 +158,15 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
                                         const float *rows_gradient, int batch, int channels,
                                         int height, int width, int kernel_height, int kernel_width,
                                         int stride, int padding, float *input_gradient);
+/// dw[outputs, inputs] = dyᵀ · x, plus dw when `accumulate` (1, or CKERNELS_ONTO_ZEROS), for dy
+/// [batch, outputs] and x [batch, inputs], both row-major (a dense layer's weight gradient),
+/// skipping the products of dy's zeros: the bits of ckernels_sgemm(level, 1, 0, outputs, inputs,
+/// batch, dy, outputs, x, inputs, …, accumulate, dw, inputs) at the same level (DenseGradient.c).
+/// Returns 0, doing nothing, below AVX2, for batches over 64 or over 4096 outputs, and where less
+/// than a quarter of dy is zero (the product is as fast there).
+int ckernels_dense_weight_gradient(int level, int outputs, int inputs, int batch, const float *dy,
+                                   const float *x, int accumulate, float *dw);
+
 /// y[j] += Σ_p w[j·k + p] · x[p] for j < n (a dense layer's batch-1 forward, y holding the bias),
 /// summed in the order Gemv.c describes: 16 lane sums over p ≡ l (mod 16), then a tree. AVX2 and
 /// AVX-512 give the same bits. Returns 0, doing nothing, below AVX2 (OpenBLAS's sgemv serves there).

@@ -129,8 +129,8 @@ public final class Dense: Layer {
     outputGradient.withUnsafeBufferPointer { dy in
       cachedInput.withUnsafeBufferPointer { x in
         weight.accumulateGradient { dw, ontoZeros in
-          MatrixProducts.gemm(
-            dy, transposeA: true, x, dw, m: outputSize, n: inputSize, k: batch, beta: 1, ontoZeros: ontoZeros, paths: paths)
+          MatrixProducts.denseWeightGradient(
+            dy, x, dw, outputs: outputSize, inputs: inputSize, batch: batch, ontoZeros: ontoZeros, paths: paths)
         }
       }
       bias.gradient.withUnsafeMutableBufferPointer { db in

@@ -85,10 +85,17 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// `VectorProduct`).
   public static let zeroSkipping = FastPaths(rawValue: 1 << 12)
 
+  /// With `.matrixProducts`: a dense layer's weight gradient dW += dyᵀ · x at batches up to 64
+  /// skips the products of dy's zeros (behind a ReLU, the units that were off: about half), each a
+  /// whole row dy[i, o] · x[i, …], and writes dW's rows in place, unpacked
+  /// (`ckernels_dense_weight_gradient`, AVX2 and AVX-512). The same sums in the same order less
+  /// steps that add ±0, so the same bits as without it.
+  public static let zeroSkippingGradient = FastPaths(rawValue: 1 << 13)
+
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
     .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows, .directConvolution,
-    .vectorProducts, .zeroSkipping,
+    .vectorProducts, .zeroSkipping, .zeroSkippingGradient,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -99,6 +106,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("in-place-a", .inPlaceA), ("transposed-forward", .transposedForward),
     ("weight-gradient-by-rows", .weightGradientByRows), ("direct-convolution", .directConvolution),
     ("vector-products", .vectorProducts), ("zero-skipping", .zeroSkipping),
+    ("zero-skipping-gradient", .zeroSkippingGradient),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

@@ -35,6 +35,29 @@ enum MatrixProducts {
     }
   }
 
+  /// A dense layer's weight gradient `dw[outputs, inputs] += dyᵀ · x` (`dy` is `[batch, outputs]`,
+  /// `x` is `[batch, inputs]`): `gemm(dy, transposeA: true, x, dw, …, beta: 1)`, through
+  /// `ckernels_dense_weight_gradient` (dy's zeros skipped, the same bits) where
+  /// `FastPaths.zeroSkippingGradient` is on and CKernels' product would have served.
+  static func denseWeightGradient(
+    _ dy: UnsafeBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>, _ dw: UnsafeMutableBufferPointer<Float>,
+    outputs: Int, inputs: Int, batch: Int, ontoZeros: Bool, paths: FastPaths
+  ) {
+    if paths.isSuperset(of: [.matrixProducts, .zeroSkippingGradient]) && outputs * inputs * batch >= smallestOwnProduct {
+      precondition(
+        dy.count >= batch * outputs && x.count >= batch * inputs && dw.count >= outputs * inputs,
+        "weight gradient buffers too small for outputs=\(outputs) inputs=\(inputs) batch=\(batch)")
+      precondition(outputs * inputs <= Int(Int32.max), "weight gradient too large for 32-bit sizes")
+      if ckernels_dense_weight_gradient(
+        InstructionLevel.detected.rawValue, Int32(outputs), Int32(inputs), Int32(batch), dy.baseAddress, x.baseAddress,
+        ontoZeros ? CKERNELS_ONTO_ZEROS : 1, dw.baseAddress) != 0
+      {
+        return
+      }
+    }
+    gemm(dy, transposeA: true, x, dw, m: outputs, n: inputs, k: batch, beta: 1, ontoZeros: ontoZeros, paths: paths)
+  }
+
   /// CKernels' product whatever the size: `C = op(A) · op(B)`, plus `C` when `accumulate`.
   ///
   /// - Parameters:
