@@ -211,6 +211,32 @@ static int nonzero_bits(int k, const float *x, uint64_t *bits) {
   return words;
 }
 
+#if defined(__x86_64__) && defined(__clang__)
+// nonzero_bits with 16-lane compares: chunk c's compare gives a 16-bit mask whose bit l is class l's
+// bit c; 64 chunks' masks, as 64 16-bit words in two registers, then give each class's word by
+// testing bit l of every word (vptestmw). The same words (6% of MinAtar's action, 1024 inputs,
+// where the scalar loop took 16 times as long).
+AVX512 static int nonzero_bits_avx512(int k, const float *x, uint64_t *bits) {
+  const int chunks = (k + 15) / 16, words = (chunks + 63) / 64;
+  for (int w = 0; w < words; w++) {
+    _Alignas(64) uint16_t masks[64];
+    for (int i = 0; i < 64; i++) {
+      const int c = w * 64 + i, left = k - 16 * c;
+      const __mmask16 lanes = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+      masks[i] = _mm512_mask_cmp_ps_mask(lanes, _mm512_maskz_loadu_ps(lanes, x + 16 * (ptrdiff_t)c), _mm512_setzero_ps(),
+                                         _CMP_NEQ_UQ);
+    }
+    const __m512i low = _mm512_load_si512(masks), high = _mm512_load_si512(masks + 32);
+    for (int l = 0; l < 16; l++) {
+      const __m512i bit = _mm512_set1_epi16((short)(1 << l));
+      bits[l * words + w] =
+          (uint64_t)_mm512_test_epi16_mask(low, bit) | (uint64_t)_mm512_test_epi16_mask(high, bit) << 32;
+    }
+  }
+  return words;
+}
+#endif
+
 // One group of G vectors (the last masked to `last` lanes): for each class, G sums over the class's
 // k, then the tree across classes, added to y. Row p of the group is at group + row(p)·stride.
 #define PACKED_GROUP(NAME, TARGET_ATTRIBUTE, VEC, LANES, SETZERO, SET1, LOADU, FMADD, ADD, STORE_LAST, G)      \
@@ -329,7 +355,7 @@ int ckernels_gemv_packed(int level, int n, int k, const float *packed, const flo
   if (running == CKERNELS_GENERIC) return 0;
   if (n <= 0 || k <= 0) return 1;
   const packed_layout g = layout_for(running, k);
-  const int words = nonzero_bits(k, x, scratch);
+  const int words = running == CKERNELS_AVX512 ? nonzero_bits_avx512(k, x, scratch) : nonzero_bits(k, x, scratch);
   for (int j0 = 0; j0 < n; j0 += g.width) {
     const int outputs = n - j0 < g.width ? n - j0 : g.width;
     const int vectors = (outputs + g.lanes - 1) / g.lanes;
