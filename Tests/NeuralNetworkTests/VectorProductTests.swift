@@ -72,6 +72,24 @@ private func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
     }
   }
 
+  /// The masks of nonzero inputs (a word of 64 bits per lane class; on AVX-512 built from 16-input
+  /// chunks, 64 chunks to a word) find a lone nonzero input wherever it is: at each end of a
+  /// chunk, of a word and of a masked tail, so the packed product is exactly that input's column.
+  @Test(arguments: levels)
+  func aLoneNonzeroInputIsFoundAtEveryBoundary(level: InstructionLevel) {
+    let n = 3
+    for k in [15, 16, 17, 1023, 1024, 1025, 2049] {
+      let w = (0..<(n * k)).map { Float($0 % 97) * 0.25 - 12 }
+      for p in Set([0, 1, 14, 15, 16, 17, 1023, 1024, 1025, 2047, 2048, k - 1].filter { $0 < k }) {
+        var x = [Float](repeating: 0, count: k)
+        x[p] = 3
+        var packed = [Float](repeating: 0, count: n)
+        #expect(Self.packedProduct(level: level, w: w, n: n, k: k, x: x, y: &packed))
+        #expect(packed == (0..<n).map { w[$0 * k + p] * 3 }, "\(level) k \(k) input \(p)")
+      }
+    }
+  }
+
   /// `y += W·x` through ckernels_pack_gemv and ckernels_gemv_packed (W on a 64-byte boundary).
   static func packedProduct(level: InstructionLevel, w: [Float], n: Int, k: Int, x: [Float], y: inout [Float]) -> Bool {
     let floats = Int(ckernels_gemv_packed_floats(level.rawValue, Int32(n), Int32(k)))
