@@ -12,10 +12,12 @@
 // That is ckernels_sgemm's order for the same product (Gemm.c: one multiply-add per sample in
 // order onto a sum from +0, then C; its shared dimension, the batch, is one block), with the
 // skipped steps' products left out. A skipped step would have added dy · x = ±0 to the sum, which
-// leaves it as it was: a sum from +0 is never -0 (a multiply-add gives -0 only onto -0), so +0 stays
-// +0 and anything else is unchanged. Unless x is infinite or NaN (0 · ∞ is NaN): a block of inputs
-// holding one is summed over every sample. So the bits are ckernels_sgemm's at the same level
-// whatever dy holds; only the time changes (about half at half zeros).
+// leaves it as it was unless the sum is -0 and the product +0 (-0 + +0 is +0). A sum from +0
+// becomes -0 only where a product too small for a float underflows to -0 (|dy · x| below 1e-45),
+// which the gradients of a network do not hold; infinite or NaN x would change more (0 · ∞ is
+// NaN): a block of inputs holding one is summed over every sample. So the bits are
+// ckernels_sgemm's at the same level, short of the sign of such a zero; only the time changes
+// (about half at half zeros).
 //
 // dW's rows are written in place, whole blocks of contiguous floats (the product's natural layout:
 // no packing, no transposing); x's block (32 KB at batch 32) stays in L1 while the outputs pass.

@@ -54,6 +54,7 @@ static const gemm_level *level_for(int level) {
 typedef struct {
   float *a, *b, *columns, *depth, *transposed, *direct;
   size_t depth_floats, transposed_floats, direct_floats;
+  const float **b_rows;  // ckernels_dense_input_gradient's rows of B, allocated on its first use
 } packing_buffers;
 
 static pthread_key_t buffers_key;
@@ -67,6 +68,7 @@ static void free_buffers(void *pointer) {
   free(buffers->depth);
   free(buffers->transposed);
   free(buffers->direct);
+  free(buffers->b_rows);
   free(buffers);
 }
 
@@ -241,6 +243,127 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
   const gemm_matrix am = {a, transpose_a ? 1 : lda, transpose_a ? lda : 1};
   const b_operand bo = {NULL, NULL, 0, packed, 0};
   gemm(level_for(level), m, n, k, &am, (in_place & CKERNELS_IN_PLACE_A) != 0, &bo, accumulate, c, ldc);
+}
+
+// ---- A product that skips A's zero columns -----------------------------------------------------------
+
+// ckernels_dense_input_gradient: C[m, n] (+)= A[m, k] · B[k, n], all row-major (dx = dy · W), as
+// gemm_serial computes it with A packed, less the steps whose products are all ±0 for a sliver of A:
+// A's column in the sliver's rows is zero and B's row finite (0 · ∞ is NaN). Each sliver packs only
+// the steps it keeps, and the microkernel reads B's rows of those steps where they lie
+// (kernel_b_rows). A step skipped would have added ±0 to the sums, which leaves a sum as it was
+// unless it is -0 and the product +0 (-0 + +0 is +0): a sum starts at +0, and becomes -0 only where
+// a product too small for a float underflows to it, so on any weights and gradients of a network
+// the bits are gemm_serial's.
+#define SKIPPING_MAX_SLIVERS (GEMM_MAX_MC / 4)
+#define SKIPPING_TABLE (GEMM_MAX_KC + 8)
+
+// Keeps the steps of a packed sliver (`kc` steps of MR_ values) that are not all zero or whose
+// row of B is not finite, moved down in order; writes their B rows to `table` and returns how many.
+#define COMPACT_SLIVER(MR_)                                                                                  \
+  for (int p = 0; p < kc; p++) {                                                                           \
+    int zero = 1;                                                                                          \
+    for (int i = 0; i < MR_; i++) zero &= packed[p * MR_ + i] == 0; /* NaN is not zero */                  \
+    const float *row = b + (ptrdiff_t)(pc + p) * ldb + j0;                                                 \
+    if (zero) {                                                                                            \
+      if (finite[p] < 0) finite[p] = (signed char)l->all_finite(row, n);                                   \
+      if (finite[p]) continue;                                                                             \
+    }                                                                                                      \
+    if (count != p) memcpy(packed + count * MR_, packed + p * MR_, sizeof(float) * MR_);                   \
+    table[count++] = row;                                                                                  \
+  }
+
+static void skipping_serial(const gemm_level *l, int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb,
+                            int j0, int accumulate, float *c, ptrdiff_t ldc) {
+  packing_buffers *buffers = thread_buffers();
+  if (buffers->b_rows == NULL) {
+    buffers->b_rows = malloc(sizeof(float *) * SKIPPING_MAX_SLIVERS * SKIPPING_TABLE);
+    if (buffers->b_rows == NULL) abort();  // Out of memory for 67 KB.
+  }
+  const gemm_matrix am = {a, k, 1};
+  signed char finite[GEMM_MAX_KC];  // B's row of each step over the columns: -1 not looked at yet
+  int kept[SKIPPING_MAX_SLIVERS];
+  for (int pc = 0; pc < k; pc += l->kc) {
+    const int kc = k - pc < l->kc ? k - pc : l->kc;
+    const int add = pc > 0 ? 1 : accumulate;
+    memset(finite, -1, sizeof finite);
+    for (int ic = 0; ic < m; ic += l->mc) {
+      const int mc = m - ic < l->mc ? m - ic : l->mc;
+      l->pack_a(&am, ic, mc, pc, kc, l->mr, buffers->a);
+      for (int ir = 0, s = 0; ir < mc; ir += l->mr, s++) {
+        float *packed = buffers->a + (ptrdiff_t)ir * kc;
+        const float **table = buffers->b_rows + s * SKIPPING_TABLE;
+        int count = 0;
+        if (l->mr == 8) {
+          COMPACT_SLIVER(8)
+        } else if (l->mr == 6) {
+          COMPACT_SLIVER(6)
+        } else {
+          COMPACT_SLIVER(l->mr)
+        }
+        for (int q = count; q < count + 8; q++) table[q] = count > 0 ? table[count - 1] : b + (ptrdiff_t)pc * ldb + j0;
+        kept[s] = count;
+      }
+      for (int jr = 0; jr < n; jr += l->nr) {
+        const int columns = n - jr < l->nr ? n - jr : l->nr;
+        for (int ir = 0, s = 0; ir < mc; ir += l->mr, s++) {
+          const int rows = mc - ir < l->mr ? mc - ir : l->mr;
+          l->kernel_b_rows(kept[s], buffers->a + (ptrdiff_t)ir * kc, buffers->b_rows + s * SKIPPING_TABLE, jr,
+                           c + (ptrdiff_t)(ic + ir) * ldc + j0 + jr, ldc, add, rows, columns);
+        }
+      }
+    }
+  }
+}
+
+typedef struct {
+  const gemm_level *level;
+  int m, n, k, columns, accumulate;
+  const float *a, *b;
+  float *c;
+} skipping_job;
+
+static void skipping_part(void *context, int index) {
+  const skipping_job *job = context;
+  const int j0 = index * job->columns;
+  const int n = job->n - j0 < job->columns ? job->n - j0 : job->columns;
+  skipping_serial(job->level, job->m, n, job->k, job->a, job->b, job->n, j0, job->accumulate, job->c, job->n);
+}
+
+int ckernels_dense_input_gradient(int level, int batch, int inputs, int outputs, const float *dy,
+                                  const float *w, int accumulate, float *dx) {
+  const gemm_level *l = level_for(level);
+  if (l->kernel_b_rows == NULL || l->mc / l->mr > SKIPPING_MAX_SLIVERS || batch < 1 || inputs < 1 || outputs < 1)
+    return 0;
+  // The steps the slivers would skip (w's rows not yet looked at): fewer than an eighth, and the
+  // product's own kernels are as fast.
+  long skipped = 0;
+  for (int i0 = 0; i0 < batch; i0 += l->mr) {
+    const int rows = batch - i0 < l->mr ? batch - i0 : l->mr;
+    for (int p0 = 0; p0 < outputs; p0 += 256) {
+      const int width = outputs - p0 < 256 ? outputs - p0 : 256;
+      unsigned char nonzero[256] = {0};
+      for (int i = 0; i < rows; i++) {
+        const float *row = dy + (ptrdiff_t)(i0 + i) * outputs + p0;
+        for (int p = 0; p < width; p++) nonzero[p] |= row[p] != 0;
+      }
+      for (int p = 0; p < width; p++) skipped += !nonzero[p];
+    }
+  }
+  const long slivers = (batch + l->mr - 1) / l->mr;
+  if (8 * skipped < slivers * outputs) return 0;
+  skipping_job job = {l, batch, inputs, outputs, inputs, accumulate, dy, w, dx};
+  const int threads = ckernels_threads();
+  if (threads > 1 && (double)batch * inputs * outputs >= PARALLEL_MULTIPLY_ADDS) {
+    // Whole slivers of columns, PARTS_PER_THREAD parts per thread (as gemm splits them).
+    const int slivers_of_columns = (inputs + l->nr - 1) / l->nr, wanted = threads * PARTS_PER_THREAD;
+    const int parts = slivers_of_columns < wanted ? slivers_of_columns : wanted;
+    job.columns = (slivers_of_columns + parts - 1) / parts * l->nr;
+    ckernels_parallel_for((inputs + job.columns - 1) / job.columns, skipping_part, &job);
+  } else {
+    skipping_serial(l, batch, inputs, outputs, dy, w, inputs, 0, accumulate, dx, inputs);
+  }
+  return 1;
 }
 
 static gemm_convolution make_convolution(const float *input, int batch, int channels, int height,

@@ -6,17 +6,18 @@
 #if defined(__x86_64__) && defined(__clang__)
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MR 6
 #define NR 16
 #define TARGET __attribute__((target("avx2,fma")))
 
-// The tile's body: step p of segment s reads A's element i at rows[i][start_s + p·step] (as
-// GemmAVX512.c's tile_avx512).
+// The tile's body: step p of segment s reads A's element i at rows[i][start_s + p·step], B's row at
+// b + p·ldb or b_rows[p] + b_column (as GemmAVX512.c's tile_avx512).
 TARGET __attribute__((always_inline)) static inline void tile_avx2(
     int kc, int segments, const gemm_segment *segment, const float *const rows_of_a[MR], ptrdiff_t step,
-    const float *restrict b, ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
-    int columns) {
+    const float *restrict b, ptrdiff_t ldb, const float *const *b_rows, ptrdiff_t b_column, float *restrict c,
+    ptrdiff_t ldc, int accumulate, int rows, int columns) {
   __m256 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm256_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now.
@@ -26,7 +27,7 @@ TARGET __attribute__((always_inline)) static inline void tile_avx2(
     // rows (as GemmAVX512.c's kernel).
     ptrdiff_t offset = segment[0].start;
     for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
-      const __m256 b0 = _mm256_loadu_ps(b);
+      const __m256 b0 = _mm256_loadu_ps(b_rows != NULL ? b_rows[p] + b_column : b);
       for (int i = 0; i < MR; i++)
         sum[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(rows_of_a[i] + offset), b0, sum[i][0]);
       offset += step;
@@ -37,7 +38,10 @@ TARGET __attribute__((always_inline)) static inline void tile_avx2(
   } else {
     ptrdiff_t offset = segment[0].start;
     for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
-      const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      const float *row = b_rows != NULL ? b_rows[p] + b_column : b;
+      const __m256 b0 = _mm256_loadu_ps(row), b1 = _mm256_loadu_ps(row + 8);
+      // Rows picked out of a matrix lie far apart: ask for the one 4 steps ahead (as AVX-512).
+      if (b_rows != NULL) _mm_prefetch((const char *)(b_rows[p + 4] + b_column), _MM_HINT_T0);
       for (int i = 0; i < MR; i++) {
         const __m256 ai = _mm256_broadcast_ss(rows_of_a[i] + offset);
         sum[i][0] = _mm256_fmadd_ps(ai, b0, sum[i][0]);
@@ -81,7 +85,33 @@ TARGET static void kernel_avx2(int kc, const float *restrict a, const float *res
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
   const gemm_segment all = {0, kc};
-  tile_avx2(kc, 1, &all, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx2(kc, 1, &all, rows_of_a, MR, b, ldb, NULL, 0, c, ldc, accumulate, rows, columns);
+}
+
+// A packed sliver, B's row of step p at b_rows[p] + b_column (GemmKernels.h).
+TARGET static void kernel_b_rows_avx2(int kc, const float *restrict a, const float *const *b_rows,
+                                      ptrdiff_t b_column, float *restrict c, ptrdiff_t ldc, int accumulate,
+                                      int rows, int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
+  const gemm_segment all = {0, kc};
+  tile_avx2(kc, 1, &all, rows_of_a, MR, b_rows[0], 0, b_rows, b_column, c, ldc, accumulate, rows, columns);
+}
+
+// Whether x[0 … count) holds no ∞ or NaN (an exponent of all ones).
+TARGET static int all_finite_avx2(const float *x, int count) {
+  const __m256i exponent = _mm256_set1_epi32(0x7F800000);
+  __m256i largest = _mm256_setzero_si256();
+  int i = 0;
+  for (; i + 8 <= count; i += 8)
+    largest = _mm256_max_epu32(largest, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(x + i)), exponent));
+  unsigned bad = 0;
+  for (; i < count; i++) {
+    unsigned bits;
+    memcpy(&bits, x + i, sizeof bits);
+    bad |= (bits & 0x7F800000u) == 0x7F800000u;
+  }
+  return !bad && _mm256_movemask_epi8(_mm256_cmpeq_epi32(largest, exponent)) == 0;
 }
 
 // A read where it is: rows past `rows` are not read (their sums, never stored, repeat row 0's).
@@ -92,7 +122,7 @@ TARGET static void kernel_in_place_a_avx2(int kc, const float *a, ptrdiff_t row_
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + (i < rows ? i : 0) * row_stride;
   const gemm_segment all = {0, kc};
-  tile_avx2(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx2(kc, 1, &all, rows_of_a, column_stride, b, ldb, NULL, 0, c, ldc, accumulate, rows, columns);
 }
 
 // A read in place in runs (a weight gradient's image rows), always added to C.
@@ -101,7 +131,7 @@ TARGET static void kernel_segments_avx2(int kc, int segments, const gemm_segment
                                      float *restrict c, ptrdiff_t ldc, int rows, int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
-  tile_avx2(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
+  tile_avx2(kc, segments, segment, rows_of_a, 1, b, ldb, NULL, 0, c, ldc, 1, rows, columns);
 }
 
 // Transposes 8 vectors of 8 in place: r[i][j] becomes r[j][i].
@@ -350,7 +380,8 @@ TARGET static void space_to_depth_row_avx2(const float *row, int width, int q, f
 const gemm_level gemm_level_avx2 = {
     .mr = MR, .nr = NR, .mc = 120, .kc = 256, .nc = 1024,
     .in_place_a_columns = 2048,
-    .kernel = kernel_avx2, .kernel_in_place_a = kernel_in_place_a_avx2,
+    .kernel = kernel_avx2, .kernel_in_place_a = kernel_in_place_a_avx2, .kernel_b_rows = kernel_b_rows_avx2,
+    .all_finite = all_finite_avx2,
     .kernel_segments = kernel_segments_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
     .pack_convolution = pack_convolution_avx2,
     .pack_convolution_transposed = pack_convolution_transposed_avx2,

@@ -14,12 +14,14 @@
 
 // The tile's body: step p of segment s reads A's element i at rows[i][start_s + p·step] (a packed
 // sliver: rows[i] = a + i, step MR, one segment; A read in place: its rows, or its columns when
-// transposed; or an image's rows, step 1, a segment per output row). Inlined into every kernel
-// below, so the packed one compiles to what it was before A could be read in place.
+// transposed; or an image's rows, step 1, a segment per output row). B's row of step p is at
+// b + p·ldb, or, given `b_rows`, at b_rows[p] + b_column (rows picked out of a matrix: the steps a
+// product skips; b_rows holds kc + 8 pointers, the last 8 only prefetched). Inlined into every
+// kernel below, so the packed one compiles to what it was before A could be read in place.
 TARGET __attribute__((always_inline)) static inline void tile_avx512(
     int kc, int segments, const gemm_segment *segment, const float *const rows_of_a[MR], ptrdiff_t step,
-    const float *restrict b, ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate, int rows,
-    int columns) {
+    const float *restrict b, ptrdiff_t ldb, const float *const *b_rows, ptrdiff_t b_column, float *restrict c,
+    ptrdiff_t ldc, int accumulate, int rows, int columns) {
   __m512 sum[MR][2];
   for (int i = 0; i < MR; i++) sum[i][0] = sum[i][1] = _mm512_setzero_ps();
   // C's tile is read or written only after the loop: ask for it now (13% on a 512×3136 gradient
@@ -34,7 +36,7 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
     // the rest unwritten). The same sums for the columns stored.
     ptrdiff_t offset = segment[0].start;
     for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
-      const __m512 b0 = _mm512_loadu_ps(b);
+      const __m512 b0 = _mm512_loadu_ps(b_rows != NULL ? b_rows[p] + b_column : b);
       for (int i = 0; i < MR; i++)
         sum[i][0] = _mm512_fmadd_ps(_mm512_set1_ps(rows_of_a[i][offset]), b0, sum[i][0]);
       offset += step;
@@ -45,12 +47,16 @@ TARGET __attribute__((always_inline)) static inline void tile_avx512(
   } else {
     ptrdiff_t offset = segment[0].start;
     for (int p = 0, s = 0, left = segment[0].length; p < kc; p++) {
-      const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+      const float *row = b_rows != NULL ? b_rows[p] + b_column : b;
+      const __m512 b0 = _mm512_loadu_ps(row), b1 = _mm512_loadu_ps(row + 16);
       // B's row 8 steps ahead: read in place (a dense layer's weights in dx = dy·W), its rows lie
       // a page apart, where the hardware prefetchers do not follow (dx at batch 32 on an Intel
-      // Xeon: 63 → 54 µs); packed, it is 1 KB further along the same sliver.
-      _mm_prefetch((const char *)(b + 8 * ldb), _MM_HINT_T0);
-      _mm_prefetch((const char *)(b + 8 * ldb + 16), _MM_HINT_T0);
+      // Xeon: 63 → 54 µs); packed, it is 1 KB further along the same sliver. Rows picked out:
+      // 4 steps ahead (scripts/microbench/run dense_input_gradient: 49.3 → 47.2 µs at a quarter
+      // of the steps skipped; 8 steps ahead of rows that share two L1 sets evict rows still in use).
+      const float *ahead = b_rows != NULL ? b_rows[p + 4] + b_column : b + 8 * ldb;
+      _mm_prefetch((const char *)ahead, _MM_HINT_T0);
+      _mm_prefetch((const char *)(ahead + 16), _MM_HINT_T0);
       for (int i = 0; i < MR; i++) {
         const __m512 ai = _mm512_set1_ps(rows_of_a[i][offset]);
         sum[i][0] = _mm512_fmadd_ps(ai, b0, sum[i][0]);
@@ -85,7 +91,29 @@ TARGET static void kernel_avx512(int kc, const float *restrict a, const float *r
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
   const gemm_segment all = {0, kc};
-  tile_avx512(kc, 1, &all, rows_of_a, MR, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx512(kc, 1, &all, rows_of_a, MR, b, ldb, NULL, 0, c, ldc, accumulate, rows, columns);
+}
+
+// A packed sliver, B's row of step p at b_rows[p] + b_column (GemmKernels.h).
+TARGET static void kernel_b_rows_avx512(int kc, const float *restrict a, const float *const *b_rows,
+                                        ptrdiff_t b_column, float *restrict c, ptrdiff_t ldc, int accumulate,
+                                        int rows, int columns) {
+  const float *rows_of_a[MR];
+  for (int i = 0; i < MR; i++) rows_of_a[i] = a + i;
+  const gemm_segment all = {0, kc};
+  tile_avx512(kc, 1, &all, rows_of_a, MR, b_rows[0], 0, b_rows, b_column, c, ldc, accumulate, rows, columns);
+}
+
+// Whether x[0 … count) holds no ∞ or NaN (an exponent of all ones).
+TARGET static int all_finite_avx512(const float *x, int count) {
+  const __m512i exponent = _mm512_set1_epi32(0x7F800000);
+  __m512i largest = _mm512_setzero_si512();
+  int i = 0;
+  for (; i + 16 <= count; i += 16)
+    largest = _mm512_max_epu32(largest, _mm512_and_si512(_mm512_loadu_si512(x + i), exponent));
+  const __mmask16 tail = (__mmask16)((1u << (count - i)) - 1);
+  largest = _mm512_max_epu32(largest, _mm512_and_si512(_mm512_maskz_loadu_epi32(tail, x + i), exponent));
+  return _mm512_cmpeq_epi32_mask(largest, exponent) == 0;
 }
 
 // A read where it is: rows past `rows` are not read (their sums, never stored, repeat row 0's).
@@ -96,7 +124,7 @@ TARGET static void kernel_in_place_a_avx512(int kc, const float *a, ptrdiff_t ro
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + (i < rows ? i : 0) * row_stride;
   const gemm_segment all = {0, kc};
-  tile_avx512(kc, 1, &all, rows_of_a, column_stride, b, ldb, c, ldc, accumulate, rows, columns);
+  tile_avx512(kc, 1, &all, rows_of_a, column_stride, b, ldb, NULL, 0, c, ldc, accumulate, rows, columns);
 }
 
 // A read in place in runs (a weight gradient's image rows), always added to C.
@@ -105,7 +133,7 @@ TARGET static void kernel_segments_avx512(int kc, int segments, const gemm_segme
                                      float *restrict c, ptrdiff_t ldc, int rows, int columns) {
   const float *rows_of_a[MR];
   for (int i = 0; i < MR; i++) rows_of_a[i] = a + row_offset[i < rows ? i : 0];
-  tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, c, ldc, 1, rows, columns);
+  tile_avx512(kc, segments, segment, rows_of_a, 1, b, ldb, NULL, 0, c, ldc, 1, rows, columns);
 }
 
 // Kernel rows of 3 taps (GemmKernels.h), G of them a constant once inlined: 3·G sums of 16 filters,
@@ -649,7 +677,8 @@ const gemm_level gemm_level_avx512 = {
     // +48% up to 512 columns, but −25% on MinAtar's 1024-column dW = dyᵀ·x and −24% on Nature's
     // 3136-column dx: the same limits on both processors.
     .in_place_a_columns = 512,
-    .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512,
+    .kernel = kernel_avx512, .kernel_in_place_a = kernel_in_place_a_avx512, .kernel_b_rows = kernel_b_rows_avx512,
+    .all_finite = all_finite_avx512,
     .kernel_segments = kernel_segments_avx512, .kernel_rows = kernel_rows_avx512, .pack_a = pack_a_avx512, .pack_b = pack_b_avx512,
     .pack_convolution = pack_convolution_avx512,
     .pack_convolution_transposed = pack_convolution_transposed_avx512,

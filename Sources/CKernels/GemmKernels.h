@@ -53,6 +53,13 @@ typedef void (*gemm_microkernel_in_place_a)(int kc, const float *a, ptrdiff_t a_
                                             ptrdiff_t a_column_stride, const float *b, ptrdiff_t ldb,
                                             float *c, ptrdiff_t ldc, int accumulate, int rows, int columns);
 
+// The packed kernel's tile with B's rows picked out of a matrix: step p reads B's row at
+// b_rows[p] + b_column (b_rows holds kc + 8 pointers: the 8 past kc are only prefetched). A product
+// that skips steps whose products are all ±0 (ckernels_dense_input_gradient) passes the rows of
+// the steps it keeps, so its sums are the packed kernel's less those steps.
+typedef void (*gemm_microkernel_b_rows)(int kc, const float *a, const float *const *b_rows, ptrdiff_t b_column,
+                                        float *c, ptrdiff_t ldc, int accumulate, int rows, int columns);
+
 // A run of the shared dimension over which A's rows are read at consecutive floats: steps p of
 // the run read element start + p of each row (ckernels_convolution_weight_gradient's image rows).
 typedef struct {
@@ -131,6 +138,8 @@ typedef struct {
   int in_place_a_columns;
   gemm_microkernel kernel;
   gemm_microkernel_in_place_a kernel_in_place_a;  // NULL: A is always packed
+  gemm_microkernel_b_rows kernel_b_rows;          // NULL: no product that skips steps
+  int (*all_finite)(const float *x, int count);   // whether x[0 … count) holds no ∞ or NaN
   gemm_microkernel_segments kernel_segments;      // NULL: no weight gradient by image rows
   gemm_microkernel_kernel_rows kernel_rows;       // NULL: kernel_segments for every tile
   gemm_a_packer pack_a;

@@ -25,8 +25,7 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
   @Option(help: "Only these figures, comma-separated (\(NetworkBenchmarks.figureNames.joined(separator: ", "))).")
   var only: String?
 
-  @Option(help: "Fast paths to turn off, comma-separated (their names are below, or all).")
-  var without: String?
+  @OptionGroup var fastPaths: FastPathsOption
 
   @Option(help: "Single-core peak in GFLOP/s to divide by instead of measuring it.")
   var peak: Double?
@@ -38,7 +37,6 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
     if let unknown = selectedFigures?.subtracting(NetworkBenchmarks.figureNames).sorted().first {
       throw ValidationError("--only: no figure named '\(unknown)' (figures: \(NetworkBenchmarks.figureNames.joined(separator: ", ")))")
     }
-    _ = try disabledPaths()
     if let peak, !(peak > 0) { throw ValidationError("--peak must be positive, got \(peak)") }
   }
 
@@ -47,24 +45,8 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
     only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
   }
 
-  /// The paths `--without` names.
-  private func disabledPaths() throws -> FastPaths {
-    guard let without else { return [] }
-    var paths: FastPaths = []
-    for name in without.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-      if name == "all" {
-        paths = .all
-      } else if let named = FastPaths.named.first(where: { $0.name == name }) {
-        paths.formUnion(named.paths)
-      } else {
-        throw ValidationError("--without: no fast path named '\(name)' (paths: \(FastPaths.named.map(\.name).joined(separator: ", ")), all)")
-      }
-    }
-    return paths
-  }
-
   func run() throws {
-    FastPaths.standard = FastPaths.processorDefault.subtracting(try disabledPaths())
+    try fastPaths.apply()
     let peakMeasurement = peak == nil ? PeakThroughput.measure() : nil
     let singleCorePeak = peak ?? peakMeasurement!.gigaflops
     let threads = threadCount.threads

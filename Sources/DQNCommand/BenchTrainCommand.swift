@@ -17,7 +17,9 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
 
       --envs 1 4 16 64 times each number of environment copies stepped together (one batched \
       forward pass for their actions, as `dqn train --envs N`); --no-update times acting alone \
-      (learning never starts), so the figures show what batching the forward pass gains.
+      (learning never starts), so the figures show what batching the forward pass gains. --without \
+      turns fast paths off to measure what each gains in the whole loop: \
+      \(FastPaths.named.map(\.name).joined(separator: ", ")) (or all).
       """)
 
   @Option(help: "Environment: a name in Environments/ or a path to a .yaml file.")
@@ -42,6 +44,8 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
 
   @OptionGroup var threadCount: ThreadCountOption
 
+  @OptionGroup var fastPaths: FastPathsOption
+
   @OptionGroup var output: JSONOutputOption
 
   func validate() throws {
@@ -51,6 +55,7 @@ struct BenchTrainCommand: ParsableCommand, ChoosesThreadCount {
   }
 
   func run() throws {
+    try fastPaths.apply()
     let definition = try environments.resolve(env)
     if !output.json { print("OpenBLAS \(BLAS.configuration), \(ComputeThreads.count) thread(s); \(steps) steps on \(definition.name)") }
     for copies in envs {

@@ -167,6 +167,17 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
 int ckernels_dense_weight_gradient(int level, int outputs, int inputs, int batch, const float *dy,
                                    const float *x, int accumulate, float *dw);
 
+/// dx[batch, inputs] = dy · w, plus dx when `accumulate` (1, or CKERNELS_ONTO_ZEROS), for dy
+/// [batch, outputs] and w [outputs, inputs], both row-major (a dense layer's input gradient), skipping
+/// the steps of the shared dimension (the outputs) where a tile's rows of dy are all zero (behind a
+/// ReLU, the units that were off for every sample of the tile: a quarter to a third of them in a
+/// MinAtar run) and w's row is finite: the bits of ckernels_sgemm(level, 0, 0, batch, inputs,
+/// outputs, dy, outputs, w, inputs, …, accumulate, dx, inputs) at the same level (Gemm.c, where the
+/// sign of a zero sum is the one exception). Returns 0, doing nothing, below AVX2 and where fewer
+/// than an eighth of the steps would be skipped.
+int ckernels_dense_input_gradient(int level, int batch, int inputs, int outputs, const float *dy,
+                                  const float *w, int accumulate, float *dx);
+
 /// y[j] += Σ_p w[j·k + p] · x[p] for j < n (a dense layer's batch-1 forward, y holding the bias),
 /// summed in the order Gemv.c describes: 16 lane sums over p ≡ l (mod 16), then a tree. AVX2 and
 /// AVX-512 give the same bits. Returns 0, doing nothing, below AVX2 (OpenBLAS's sgemv serves there).

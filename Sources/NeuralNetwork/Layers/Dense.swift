@@ -146,7 +146,7 @@ public final class Dense: Layer {
     outputGradient.withUnsafeBufferPointer { dy in
       weight.value.withUnsafeBufferPointer { w in
         inputGradient.withUnsafeMutableBufferPointer { dx in
-          MatrixProducts.gemm(dy, w, dx, m: batch, n: inputSize, k: outputSize, paths: paths)
+          MatrixProducts.denseInputGradient(dy, w, dx, outputs: outputSize, inputs: inputSize, batch: batch, paths: paths)
         }
       }
     }

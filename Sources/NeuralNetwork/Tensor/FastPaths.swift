@@ -89,13 +89,23 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// skips the products of dy's zeros (behind a ReLU, the units that were off: about half), each a
   /// whole row dy[i, o] · x[i, …], and writes dW's rows in place, unpacked
   /// (`ckernels_dense_weight_gradient`, AVX2 and AVX-512). The same sums in the same order less
-  /// steps that add ±0, so the same bits as without it.
+  /// steps that add ±0, so the same bits as without it (short of the sign of a zero sum after an
+  /// underflow; see DenseGradient.c).
   public static let zeroSkippingGradient = FastPaths(rawValue: 1 << 13)
+
+  /// With `.matrixProducts`: a dense layer's input gradient dx = dy · W skips, for each tile of
+  /// the batch's rows (8 on AVX-512, 6 on AVX2), the outputs whose dy is zero in all of the tile's
+  /// rows (behind a ReLU, the units that were off for all those samples: a quarter to a third of
+  /// MinAtar's first dense layer's in a training run), each a whole row of W
+  /// (`ckernels_dense_input_gradient`, AVX2 and AVX-512; taken where it skips an eighth of the steps
+  /// or more). The same sums in the same order less steps that add ±0, so the same bits as without
+  /// it (short of the sign of a zero sum after an underflow; see Gemm.c).
+  public static let zeroSkippingInputGradient = FastPaths(rawValue: 1 << 14)
 
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
     .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows, .directConvolution,
-    .vectorProducts, .zeroSkipping, .zeroSkippingGradient,
+    .vectorProducts, .zeroSkipping, .zeroSkippingGradient, .zeroSkippingInputGradient,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -106,7 +116,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("in-place-a", .inPlaceA), ("transposed-forward", .transposedForward),
     ("weight-gradient-by-rows", .weightGradientByRows), ("direct-convolution", .directConvolution),
     ("vector-products", .vectorProducts), ("zero-skipping", .zeroSkipping),
-    ("zero-skipping-gradient", .zeroSkippingGradient),
+    ("zero-skipping-gradient", .zeroSkippingGradient), ("zero-skipping-input-gradient", .zeroSkippingInputGradient),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they

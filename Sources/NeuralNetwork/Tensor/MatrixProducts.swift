@@ -58,6 +58,29 @@ enum MatrixProducts {
     gemm(dy, transposeA: true, x, dw, m: outputs, n: inputs, k: batch, beta: 1, ontoZeros: ontoZeros, paths: paths)
   }
 
+  /// A dense layer's input gradient `dx[batch, inputs] = dy · w` (`dy` is `[batch, outputs]`, `w`
+  /// is `[outputs, inputs]`): `gemm(dy, w, dx, …)`, through `ckernels_dense_input_gradient` (the
+  /// outputs that are zero in all of a tile's samples skipped, the same bits) where
+  /// `FastPaths.zeroSkippingInputGradient` is on and CKernels' product would have served.
+  static func denseInputGradient(
+    _ dy: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>,
+    outputs: Int, inputs: Int, batch: Int, paths: FastPaths
+  ) {
+    if paths.isSuperset(of: [.matrixProducts, .zeroSkippingInputGradient]) && outputs * inputs * batch >= smallestOwnProduct {
+      precondition(
+        dy.count >= batch * outputs && w.count >= outputs * inputs && dx.count >= batch * inputs,
+        "input gradient buffers too small for outputs=\(outputs) inputs=\(inputs) batch=\(batch)")
+      precondition(max(batch * outputs, outputs * inputs, batch * inputs) <= Int(Int32.max), "input gradient too large for 32-bit sizes")
+      if ckernels_dense_input_gradient(
+        InstructionLevel.detected.rawValue, Int32(batch), Int32(inputs), Int32(outputs), dy.baseAddress, w.baseAddress, 0,
+        dx.baseAddress) != 0
+      {
+        return
+      }
+    }
+    gemm(dy, w, dx, m: batch, n: inputs, k: outputs, paths: paths)
+  }
+
   /// CKernels' product whatever the size: `C = op(A) · op(B)`, plus `C` when `accumulate`.
   ///
   /// - Parameters:
