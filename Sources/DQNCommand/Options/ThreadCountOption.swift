@@ -5,9 +5,10 @@ struct ThreadCountOption: ParsableArguments {
   @Option(help: """
     Threads (default 1, bit for bit the runs of earlier versions). With 2 or more, `dqn train` \
     and `dqn bench train` split each DQN update's batch in two halves computed on two cores \
-    (about 1.35 times the env steps/s of the MinAtar recipe on a 2-core machine; the same bits \
-    for any count of 2 or more, not the bits of 1), and the large matrix products split their \
-    columns (the Nature network's update about 1.7 times as fast).
+    (about 1.35 times the env steps/s of the MinAtar recipe on a 2-core AMD EPYC, no faster on a \
+    2-vCPU Intel Xeon: see README; the same bits for any count of 2 or more, not the bits of 1), \
+    and the large matrix products split their columns (the Nature network's update 1.35 to 1.7 \
+    times as fast).
     """)
   var threads = 1
 
