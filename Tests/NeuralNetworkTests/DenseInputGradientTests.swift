@@ -27,11 +27,6 @@ private func documentedOrder(dy: [Float], w: [Float], dx: [Float], batch: Int, i
   return result
 }
 
-/// How many elements differ in their bits (or all, when the counts differ).
-private func differences(_ a: [Float], _ b: [Float]) -> Int {
-  a.count == b.count ? zip(a, b).count { $0.bitPattern != $1.bitPattern } : max(a.count, b.count)
-}
-
 /// dy as behind a ReLU: 40% of the units off for every sample, each of the others off for a run of
 /// consecutive samples (so that some tiles of 6 or 8 rows are all zero and others only partly), the
 /// rest uniform in [-0.5, 0.5); zeros +0 and -0.
@@ -59,8 +54,6 @@ private func reluGradient(batch: Int, outputs: Int, rng: inout SplitMix64) -> [F
   @Test(arguments: levels)
   func skippingZeroStepsGivesTheProductsBits(level: InstructionLevel) {
     let shapes = [(32, 1024, 128), (1, 1, 1), (5, 17, 3), (7, 40, 9), (13, 100, 260), (64, 33, 300), (32, 600, 520)]
-    let threads = ComputeThreads.count
-    defer { ckernels_set_threads(Int32(threads)) }
     var rng = SplitMix64(seed: 131)
     for (batch, inputs, outputs) in shapes {
       var dy = reluGradient(batch: batch, outputs: outputs, rng: &rng)
@@ -81,16 +74,15 @@ private func reluGradient(batch: Int, outputs: Int, rng: inout SplitMix64) -> [F
             }
           }
         }
-        let productDifferences = differences(product, expected)
+        let productDifferences = bitDifferences(product, expected)
         #expect(productDifferences == 0, "product \(level) \(batch)×\(inputs)×\(outputs) accumulate \(accumulate)")
-        for threadCount in [1, 2] {
-          ckernels_set_threads(Int32(threadCount))
+        onOneAndTwoThreads { threadCount in
           var skipping = dx0
           let done = skipping.withUnsafeMutableBufferPointer {
             ckernels_dense_input_gradient(level.rawValue, Int32(batch), Int32(inputs), Int32(outputs), dy, w, accumulate, $0.baseAddress)
           }
           #expect(done == 1, "declined \(level) \(batch)×\(inputs)×\(outputs)")
-          let skippingDifferences = differences(skipping, expected)
+          let skippingDifferences = bitDifferences(skipping, expected)
           #expect(
             skippingDifferences == 0,
             "steps skipped \(level) \(batch)×\(inputs)×\(outputs) accumulate \(accumulate) threads \(threadCount)")
@@ -118,7 +110,7 @@ private func reluGradient(batch: Int, outputs: Int, rng: inout SplitMix64) -> [F
       ckernels_dense_input_gradient(level.rawValue, Int32(batch), Int32(inputs), Int32(outputs), dy, w, 0, $0.baseAddress)
     }
     #expect(done == 1)
-    let mismatches = differences(dx, expected)
+    let mismatches = bitDifferences(dx, expected)
     #expect(mismatches == 0)
   }
 
@@ -150,19 +142,9 @@ private func reluGradient(batch: Int, outputs: Int, rng: inout SplitMix64) -> [F
     var rng = SplitMix64(seed: 133)
     let input = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in max(0, rng.nextUniform() * 2 - 1) })
     let gradient = Tensor(shape: [batch, outputSize], scalars: reluGradient(batch: batch, outputs: outputSize, rng: &rng))
-    func gradients(_ paths: FastPaths) -> [[UInt32]] {
-      let layer = makeDense(inputSize: inputSize, outputSize: outputSize, seed: 134, paths: paths) { Float($0 % 5) * 0.1 }
-      var result: [[UInt32]] = []
-      for _ in 0..<2 {
-        layer.weight.zeroGradient()
-        layer.bias.zeroGradient()
-        _ = layer.forward(input, training: true)
-        let dx = layer.backward(gradient)
-        result += [layer.weight.gradient.scalars.map(\.bitPattern), layer.bias.gradient.scalars.map(\.bitPattern), dx.scalars.map(\.bitPattern)]
-      }
-      return result
-    }
-    let with = gradients(.all), without = gradients(FastPaths.all.subtracting(.zeroSkippingInputGradient))
+    let with = denseLayerGradientBits(input: input, gradient: gradient, seed: 134, paths: .all)
+    let without = denseLayerGradientBits(
+      input: input, gradient: gradient, seed: 134, paths: FastPaths.all.subtracting(.zeroSkippingInputGradient))
     #expect(with.count == without.count)
     let mismatches = zip(with, without).map { zip($0, $1).count { $0 != $1 } + abs($0.count - $1.count) }
     #expect(mismatches.allSatisfy { $0 == 0 }, "elements that differ per gradient: \(mismatches)")

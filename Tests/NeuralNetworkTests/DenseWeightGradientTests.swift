@@ -19,11 +19,6 @@ private func documentedOrder(dy: [Float], x: [Float], dw: [Float], outputs: Int,
   return result
 }
 
-/// How many elements differ in their bits (or all, when the counts differ).
-private func differences(_ a: [Float], _ b: [Float]) -> Int {
-  a.count == b.count ? zip(a, b).count { $0.bitPattern != $1.bitPattern } : max(a.count, b.count)
-}
-
 @Suite struct DenseWeightGradientTests {
   static let levels = InstructionLevel.supported.filter { $0 >= .avx2 }
 
@@ -35,8 +30,6 @@ private func differences(_ a: [Float], _ b: [Float]) -> Int {
   func skippingZerosGivesTheProductsBits(level: InstructionLevel) {
     // 300×900×32 is over the threshold where it splits the outputs over the threads.
     let shapes = [(128, 1024, 32), (1, 1, 1), (3, 17, 5), (17, 33, 64), (40, 300, 32), (16, 256, 31), (9, 520, 63), (70, 97, 2), (300, 900, 32)]
-    let threads = ComputeThreads.count
-    defer { ckernels_set_threads(Int32(threads)) }
     var rng = SplitMix64(seed: 121)
     for (outputs, inputs, batch) in shapes {
       let x: [Float] = (0..<(batch * inputs)).map { _ in max(0, rng.nextUniform() * 2 - 1) }
@@ -58,16 +51,15 @@ private func differences(_ a: [Float], _ b: [Float]) -> Int {
             }
           }
         }
-        let productDifferences = differences(product, expected)
+        let productDifferences = bitDifferences(product, expected)
         #expect(productDifferences == 0, "product \(level) \(outputs)×\(inputs) batch \(batch) accumulate \(accumulate)")
-        for threadCount in [1, 2] {
-          ckernels_set_threads(Int32(threadCount))
+        onOneAndTwoThreads { threadCount in
           var skipping = dw0
           let done = skipping.withUnsafeMutableBufferPointer {
             ckernels_dense_weight_gradient(level.rawValue, Int32(outputs), Int32(inputs), Int32(batch), dy, x, accumulate, $0.baseAddress)
           }
           #expect(done == 1)
-          let skippingDifferences = differences(skipping, expected)
+          let skippingDifferences = bitDifferences(skipping, expected)
           #expect(
             skippingDifferences == 0,
             "zeros skipped \(level) \(outputs)×\(inputs) batch \(batch) accumulate \(accumulate) threads \(threadCount)")
@@ -94,7 +86,7 @@ private func differences(_ a: [Float], _ b: [Float]) -> Int {
       ckernels_dense_weight_gradient(level.rawValue, Int32(outputs), Int32(inputs), Int32(batch), dy, x, 0, $0.baseAddress)
     }
     #expect(done == 1)
-    let mismatches = differences(dw, expected)
+    let mismatches = bitDifferences(dw, expected)
     #expect(mismatches == 0)
   }
 
@@ -126,18 +118,8 @@ private func differences(_ a: [Float], _ b: [Float]) -> Int {
     let input = Tensor(shape: [batch, inputSize], scalars: (0..<(batch * inputSize)).map { _ in max(0, rng.nextUniform() * 2 - 1) })
     let gradient = Tensor(
       shape: [batch, outputSize], scalars: (0..<(batch * outputSize)).map { _ in max(0, rng.nextUniform() * 2 - 1) - 0.25 })
-    func gradients(_ paths: FastPaths) -> [[UInt32]] {
-      let layer = makeDense(inputSize: inputSize, outputSize: outputSize, seed: 124, paths: paths) { Float($0 % 5) * 0.1 }
-      var result: [[UInt32]] = []
-      for _ in 0..<2 {
-        layer.weight.zeroGradient()
-        layer.bias.zeroGradient()
-        _ = layer.forward(input, training: true)
-        let dx = layer.backward(gradient)
-        result += [layer.weight.gradient.scalars.map(\.bitPattern), layer.bias.gradient.scalars.map(\.bitPattern), dx.scalars.map(\.bitPattern)]
-      }
-      return result
-    }
-    #expect(gradients(.all) == gradients(FastPaths.all.subtracting(.zeroSkippingGradient)))
+    let with = denseLayerGradientBits(input: input, gradient: gradient, seed: 124, paths: .all)
+    let without = denseLayerGradientBits(input: input, gradient: gradient, seed: 124, paths: FastPaths.all.subtracting(.zeroSkippingGradient))
+    #expect(with == without)
   }
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define BEST(var, stmt) { double t_ = now(); stmt; t_ = now() - t_; if (t_ < var) var = t_; }
 int main(void) {
   const int B = 32, I = 1024, O = 128;
   float *w = aligned_alloc(64, 4*O*I), *x = aligned_alloc(64, 4*B*I), *dy = aligned_alloc(64, 4*B*O);

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define BEST(var, stmt) { double t_ = now(); stmt; t_ = now() - t_; if (t_ < var) var = t_; }
-static float uniform(void) { return rand() / (float)RAND_MAX; }
 int main(void) {
   const int B = 32;
   const int shapes[2][2] = {{128, 1024}, {512, 3136}};
