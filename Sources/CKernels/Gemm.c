@@ -333,7 +333,7 @@ static void skipping_part(void *context, int index) {
 int ckernels_dense_input_gradient(int level, int batch, int inputs, int outputs, const float *dy,
                                   const float *w, int accumulate, float *dx) {
   const gemm_level *l = level_for(level);
-  if (l->kernel_b_rows == NULL || l->mc / l->mr > SKIPPING_MAX_SLIVERS || batch < 1 || inputs < 1 || outputs < 1)
+  if (l->kernel_b_rows == NULL || (l->mc + l->mr - 1) / l->mr > SKIPPING_MAX_SLIVERS || batch < 1 || inputs < 1 || outputs < 1)
     return 0;
   // The steps the slivers would skip (w's rows not yet looked at): fewer than an eighth, and the
   // product's own kernels are as fast.
