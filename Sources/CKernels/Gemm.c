@@ -430,13 +430,14 @@ int ckernels_convolution_direct(int level, const float *weights, int filters, co
     return 0;
   // Narrow tiles sum one KC block of taps at most (the packed forward's sums are then its tile's
   // alone). Wide ones take rows of at least 6 positions, in tiles of as equal lengths as 12 at most
-  // allow (20 → 10 + 10, 9 → 9, 7 → 7); at batch 1, only within one block of taps (Intel Xeon,
-  // the Nature network acting: its first convolution 64 → 45 µs, but its second 55 → 65 and its
-  // third 35 → 42, where the product packs few windows; at batch 32 all three gain, 2,453 → 1,347,
-  // 1,662 → 1,097 and 962 → 731 µs).
+  // allow (20 → 10 + 10, 9 → 9, 7 → 7). At batch 1 (the Nature network acting) the packed
+  // product's tiles of 32 positions leave lanes empty on its second and third convolutions' 81 and
+  // 49, where wide tiles fill every lane (Zen 4: 70 → 51 and 48 → 36 µs, their weights packed
+  // included; `scripts/microbench/run convolution_nature`). An Intel Xeon measured them slower
+  // direct (55 → 65 and 35 → 42 µs) when the weights were packed a float at a time, which cost more
+  // than the tiles saved; not re-measured there since.
   const int narrow = filters <= 16 && stride == 1 && taps <= l->kc && s.output_width >= 2;
-  const int wide = !narrow && (stride == 1 || stride == 2 || stride == 4) && s.output_width >= 6 &&
-                   (batch > 1 || taps <= l->kc);
+  const int wide = !narrow && (stride == 1 || stride == 2 || stride == 4) && s.output_width >= 6;
   if (!narrow && !wide) return 0;
   const int lanes = narrow ? 16 : 32, groups = (filters + lanes - 1) / lanes;
   packing_buffers *buffers = thread_buffers();
@@ -445,14 +446,8 @@ int ckernels_convolution_direct(int level, const float *weights, int filters, co
   int *tap_offset = (int *)(packed + (size_t)taps * groups * lanes);
   for (int c = 0, p = 0; c < channels; c++)
     for (int ky = 0; ky < kernel_height; ky++)
-      for (int kx = 0; kx < kernel_width; kx++, p++) {
-        tap_offset[p] = (c * height + ky) * width + kx;
-        for (int g = 0; g < groups; g++)
-          for (int j = 0; j < lanes; j++) {
-            const int f = g * lanes + j;
-            packed[((ptrdiff_t)g * taps + p) * lanes + j] = f < filters ? weights[(ptrdiff_t)f * taps + p] : 0.0f;
-          }
-      }
+      for (int kx = 0; kx < kernel_width; kx++, p++) tap_offset[p] = (c * height + ky) * width + kx;
+  l->pack_direct_weights(weights, filters, taps, lanes, packed);
   gemm_direct_convolution d = {input, channels, height, width, s.output_height, s.output_width, filters, taps,
                                relu != 0, stride, l->kc, 0, 0, 0, tap_offset, packed, bias, output};
   if (wide) {

@@ -129,6 +129,9 @@ typedef struct {
 } gemm_direct_convolution;
 // Computes tiles [first, first + count) (numbered across the samples).
 typedef void (*gemm_direct_tiles)(const gemm_direct_convolution *d, int first, int count);
+// Packs a direct convolution's weights [F, taps] as gemm_direct_convolution's packed_weights for
+// `lanes` (16 or 32) filters per group: [⌈F / lanes⌉][taps, lanes], zeros past F.
+typedef void (*gemm_direct_weights_packer)(const float *weights, int filters, int taps, int lanes, float *packed);
 typedef struct {
   int mr, nr, mc, kc, nc;
   // Products of at most this many rows read a row-major B in place (Gemm.c's b_operand); 0: never.
@@ -147,6 +150,7 @@ typedef struct {
   gemm_convolution_packer pack_convolution, pack_convolution_transposed;
   gemm_depth_row_copier space_to_depth_row;  // NULL: the level's packers do not read copies
   gemm_direct_tiles direct_convolution;       // NULL: no direct convolution
+  gemm_direct_weights_packer pack_direct_weights;  // with direct_convolution
 } gemm_level;
 
 extern const gemm_level gemm_level_generic;

@@ -31,7 +31,7 @@ int main(void) {
       if (!done) { refused = 1; break; }
     }
     if (refused) {
-      printf("N%2d C%2d %dx%d k%d s%d F%d: packed+bias %8.1f us  (no direct convolution: more than one block of taps at batch 1)\n", N, C, H, H, k, s, F, b1 * 1e6);
+      printf("N%2d C%2d %dx%d k%d s%d F%d: packed+bias %8.1f us  (no direct convolution for this shape)\n", N, C, H, H, k, s, F, b1 * 1e6);
       continue;
     }
     double flop = 2.0 * N * plane * F * taps;
