@@ -160,6 +160,54 @@ func makeDense(inputSize: Int, outputSize: Int, seed: UInt64, paths: FastPaths, 
     }
   }
 
+  /// Conv2D's direct convolution keeps its weights packed from one forward to the next and packs
+  /// them again after every way of changing them: its forwards equal (bit for bit) those of a layer
+  /// without the direct convolution, at batch 1 and 2, with an input of another size in between
+  /// (tiles of another width). Where the processor has no direct convolution (below AVX-512) both
+  /// layers take the same path.
+  @Test func directConvolutionsPackedWeightsFollowEveryChangeOfTheWeights() {
+    func make(_ paths: FastPaths) -> Conv2D {
+      var rng = SplitMix64(seed: 62)
+      let layer = Conv2D(
+        inputChannels: 32, filters: 64, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 0, activation: .relu,
+        name: "conv", using: &rng)
+      layer.fastPaths = paths
+      return layer
+    }
+    let cached = make(.all), reference = make(FastPaths.all.subtracting(.directConvolution))
+    var rng = SplitMix64(seed: 63)
+    func image(_ batch: Int, _ side: Int) -> Tensor {
+      Tensor(shape: [batch, 32, side, side], scalars: (0..<(batch * 32 * side * side)).map { _ in rng.nextUniform() * 2 - 1 })
+    }
+    let inputs = [image(1, 20), image(1, 20), image(2, 20), image(1, 30), image(1, 20)]
+    let other = make([])
+    other.weight.value.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
+    var optimizer = Adam(learningRate: 0.1)
+    let changes: [(String, (Conv2D) -> Void)] = [
+      ("nothing", { _ in }),
+      ("an element", { $0.weight.value[flat: 5] += 1 }),
+      ("an assignment", { $0.weight.value = other.weight.value }),
+      ("a pointer", { $0.weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 } }),
+      ("an optimizer step", { layer in
+        layer.weight.gradient.fill(with: 0.25)
+        optimizer.update([layer.weight])
+      }),
+      ("a copy from another layer", { $0.copyParameters(from: other) }),
+    ]
+    for (name, change) in changes {
+      let version = cached.weight.version
+      change(cached)
+      reference.weight.value = cached.weight.value
+      #expect(name == "nothing" || cached.weight.version != version, "\(name)")
+      for (pass, input) in inputs.enumerated() {
+        let training = pass == 2
+        #expect(
+          cached.forward(input, training: training).scalars.map(\.bitPattern)
+            == reference.forward(input, training: training).scalars.map(\.bitPattern), "after \(name), forward \(pass)")
+      }
+    }
+  }
+
   /// Dense's forward as yᵀ = b + W · xᵀ gives the bits of y = b + x · Wᵀ: at and around its row
   /// limit, with shared dimensions over several blocks, on 1 and 2 threads, before and after the
   /// weights are packed apart (third product), and with every other path off but the products.

@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
   float *bias = malloc(sizeof(float) * F), *biased = malloc(sizeof(float) * F * B * OH * OW);
   float *direct = malloc(sizeof(float) * F * B * OH * OW);
   for (int i = 0; i < F; i++) bias[i] = rand() / (float)RAND_MAX - 0.5f;
-  if (ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct)) {
+  if (ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct, NULL, 0)) {
     double best_biased = 1, best_direct = 1;
     for (int r = 0; r < 60000; r++) {
       double t = now();
@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
       t = now() - t;
       if (t < best_biased) best_biased = t;
       t = now();
-      ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct);
+      ckernels_convolution_direct(level, weights, F, bias, 1, input, B, C, H, W, K, K, 1, 0, direct, NULL, 0);
       t = now() - t;
       if (t < best_direct) best_direct = t;
     }

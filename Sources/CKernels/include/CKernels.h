@@ -136,9 +136,17 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 /// where it does not apply: below AVX-512, padding, a stride of 3 or more than 4, output rows of
 /// one position (16 filters or fewer, stride 1, at most 256 taps) or of fewer than 6 (otherwise),
 /// and at batch 1 more than 256 taps with more than 16 filters (slower there; see Gemm.c).
+///
+/// `packed_weights`: NULL, or a caller's buffer of ckernels_convolution_direct_packed_floats(filters,
+/// taps) floats that keeps the weights as the tiles read them from one call to the next; with
+/// `weights_unchanged` (the caller's promise that `weights` hold what they held at the buffer's
+/// last call) they are packed again only where the layout differs (another level or tile width).
 int ckernels_convolution_direct(int level, const float *weights, int filters, const float *bias, int relu,
                                 const float *input, int batch, int channels, int height, int width,
-                                int kernel_height, int kernel_width, int stride, int padding, float *output);
+                                int kernel_height, int kernel_width, int stride, int padding, float *output,
+                                float *packed_weights, int weights_unchanged);
+/// Floats of ckernels_convolution_direct's `packed_weights` for `filters` filters of `taps` taps.
+size_t ckernels_convolution_direct_packed_floats(int filters, int taps);
 
 /// weight_gradient[F, C·kH·kW] += rows_gradient[F, N·outH·outW] · im2col(input)ᵀ without forming
 /// the im2col matrix (a convolution's weight gradient; rows_gradient is the output gradient with

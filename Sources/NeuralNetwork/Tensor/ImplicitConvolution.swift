@@ -35,10 +35,14 @@ public enum ImplicitConvolution {
   /// `relu`: `forward` followed by the bias pass, the same bits, computed directly
   /// (`FastPaths.directConvolution`). Returns false, doing nothing, where CKernels has no direct
   /// convolution for `geometry`, `filters` or `level` (see `ckernels_convolution_direct`).
+  /// `packedWeights` (`directPackedFloats` of them) keeps the weights packed as the tiles read them
+  /// from one call to the next: with `weightsUnchanged`, the caller's promise that `weights` hold
+  /// what they held at its last call, they are not packed again.
   public static func directForward(
     weights: UnsafeBufferPointer<Float>, filters: Int, bias: UnsafeBufferPointer<Float>, relu: Bool,
     input: UnsafeBufferPointer<Float>, _ geometry: WindowGeometry, into output: UnsafeMutableBufferPointer<Float>,
-    level: InstructionLevel = .detected
+    level: InstructionLevel = .detected, packedWeights: UnsafeMutableBufferPointer<Float>? = nil,
+    weightsUnchanged: Bool = false
   ) -> Bool {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -46,10 +50,18 @@ public enum ImplicitConvolution {
     precondition(bias.count == filters, "ImplicitConvolution.directForward bias size")
     precondition(input.count == g.batch * g.channels * g.height * g.width, "ImplicitConvolution.directForward input size")
     precondition(output.count == filters * g.columnRows, "ImplicitConvolution.directForward output size")
+    precondition(
+      packedWeights.map { $0.count >= directPackedFloats(filters: filters, taps: g.columnWidth) } ?? true,
+      "ImplicitConvolution.directForward packed weights size")
     return ckernels_convolution_direct(
       level.rawValue, weights.baseAddress, Int32(filters), bias.baseAddress, relu ? 1 : 0, input.baseAddress,
       Int32(g.batch), Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
-      Int32(g.stride), Int32(g.padding), output.baseAddress) != 0
+      Int32(g.stride), Int32(g.padding), output.baseAddress, packedWeights?.baseAddress, weightsUnchanged ? 1 : 0) != 0
+  }
+
+  /// The floats of `directForward`'s `packedWeights` for `filters` filters of `taps` taps.
+  public static func directPackedFloats(filters: Int, taps: Int) -> Int {
+    Int(ckernels_convolution_direct_packed_floats(Int32(filters), Int32(taps)))
   }
 
   /// `weightGradient[F, C·kH·kW] += rowsGradient[F, N·outH·outW] · im2colTransposed(input)ᵀ`;
