@@ -251,7 +251,8 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
 // gemm_serial computes it with A packed, less the steps whose products are all ±0 for a sliver of A:
 // A's column in the sliver's rows is zero and B's row finite (0 · ∞ is NaN). Each sliver packs only
 // the steps it keeps, and the microkernel reads B's rows of those steps where they lie
-// (kernel_b_rows). A step skipped would have added ±0 to the sums, which leaves a sum as it was
+// (kernel_b_rows), or, where the level packs them (skipping_packs_b: AVX2, blocks of W that stay
+// in L2), in slivers packed as the product packs them. A step skipped would have added ±0 to the sums, which leaves a sum as it was
 // unless it is -0 and the product +0 (-0 + +0 is +0): a sum starts at +0, and becomes -0 only where
 // a product too small for a float underflows to it, so on any weights and gradients of a network
 // the bits are gemm_serial's.
@@ -270,7 +271,7 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
       if (finite[p]) continue;                                                                             \
     }                                                                                                      \
     if (count != p) memcpy(packed + count * MR_, packed + p * MR_, sizeof(float) * MR_);                   \
-    table[count++] = row;                                                                                  \
+    table[count++] = packs_b ? packed_b + (ptrdiff_t)p * l->nr : row;                                      \
   }
 
 static void skipping_serial(const gemm_level *l, int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb,
@@ -280,7 +281,11 @@ static void skipping_serial(const gemm_level *l, int m, int n, int k, const floa
     buffers->b_rows = malloc(sizeof(float *) * SKIPPING_MAX_SLIVERS * SKIPPING_TABLE);
     if (buffers->b_rows == NULL) abort();  // Out of memory for 67 KB.
   }
-  const gemm_matrix am = {a, k, 1};
+  const gemm_matrix am = {a, k, 1}, bm = {b, ldb, 1};
+  // With skipping_packs_b, B's column blocks packed as the product packs them: the tables point
+  // into the first sliver, and a sliver's steps lie kc·nr floats after the one before.
+  const int packs_b = l->skipping_packs_b > 0 && (double)(k < l->kc ? k : l->kc) * n <= l->skipping_packs_b;
+  float *packed_b = buffers->b;
   signed char finite[GEMM_MAX_KC];  // B's row of each step over the columns: -1 not looked at yet
   int kept[SKIPPING_MAX_SLIVERS];
   for (int pc = 0; pc < k; pc += l->kc) {
@@ -301,15 +306,21 @@ static void skipping_serial(const gemm_level *l, int m, int n, int k, const floa
         } else {
           COMPACT_SLIVER(l->mr)
         }
-        for (int q = count; q < count + 8; q++) table[q] = count > 0 ? table[count - 1] : b + (ptrdiff_t)pc * ldb + j0;
+        const float *first = packs_b ? packed_b : b + (ptrdiff_t)pc * ldb + j0;
+        for (int q = count; q < count + 8; q++) table[q] = count > 0 ? table[count - 1] : first;
         kept[s] = count;
       }
-      for (int jr = 0; jr < n; jr += l->nr) {
-        const int columns = n - jr < l->nr ? n - jr : l->nr;
-        for (int ir = 0, s = 0; ir < mc; ir += l->mr, s++) {
-          const int rows = mc - ir < l->mr ? mc - ir : l->mr;
-          l->kernel_b_rows(kept[s], buffers->a + (ptrdiff_t)ir * kc, buffers->b_rows + s * SKIPPING_TABLE, jr,
-                           c + (ptrdiff_t)(ic + ir) * ldc + j0 + jr, ldc, add, rows, columns);
+      for (int jc = 0; jc < n; jc += packs_b ? l->nc : n) {
+        const int nc = packs_b && n - jc > l->nc ? l->nc : n - jc;
+        if (packs_b) l->pack_b(&bm, pc, kc, j0 + jc, nc, l->nr, packed_b);
+        for (int jr = jc; jr < jc + nc; jr += l->nr) {
+          const int columns = jc + nc - jr < l->nr ? jc + nc - jr : l->nr;
+          const ptrdiff_t column = packs_b ? (ptrdiff_t)(jr - jc) * kc : jr;
+          for (int ir = 0, s = 0; ir < mc; ir += l->mr, s++) {
+            const int rows = mc - ir < l->mr ? mc - ir : l->mr;
+            l->kernel_b_rows(kept[s], buffers->a + (ptrdiff_t)ir * kc, buffers->b_rows + s * SKIPPING_TABLE, column,
+                             c + (ptrdiff_t)(ic + ir) * ldc + j0 + jr, ldc, add, rows, columns);
+          }
         }
       }
     }

@@ -381,6 +381,12 @@ const gemm_level gemm_level_avx2 = {
     .mr = MR, .nr = NR, .mc = 120, .kc = 256, .nc = 1024,
     .in_place_a_columns = 2048,
     .kernel = kernel_avx2, .kernel_in_place_a = kernel_in_place_a_avx2, .kernel_b_rows = kernel_b_rows_avx2,
+    // Zen 4 capped at AVX2 (`scripts/microbench/run dense_input_gradient`, a quarter / half of the
+    // units off): MinAtar's dx (W 128×1024) 113 / 90 µs reading W's rows in place, 86 / 73 packed
+    // first as the product packs it, 100 for the product; but the Nature network's (W 512×3136,
+    // KC blocks of 256 × 3136 floats, past L2) 862 / 625 in place, 980 / 765 packed: packing reads
+    // and writes all of W, where reading in place reads only the rows kept.
+    .skipping_packs_b = 1 << 18,
     .all_finite = all_finite_avx2,
     .kernel_segments = kernel_segments_avx2, .pack_a = pack_a_avx2, .pack_b = pack_b_avx2,
     .pack_convolution = pack_convolution_avx2,

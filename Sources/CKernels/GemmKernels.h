@@ -142,6 +142,10 @@ typedef struct {
   gemm_microkernel kernel;
   gemm_microkernel_in_place_a kernel_in_place_a;  // NULL: A is always packed
   gemm_microkernel_b_rows kernel_b_rows;          // NULL: no product that skips steps
+  // The product that skips steps packs B's column blocks first (its tables then point into the
+  // packed slivers) instead of reading B's rows where they lie, where B's rows of a KC block hold
+  // at most this many floats; 0: never.
+  int skipping_packs_b;
   int (*all_finite)(const float *x, int count);   // whether x[0 … count) holds no ∞ or NaN
   gemm_microkernel_segments kernel_segments;      // NULL: no weight gradient by image rows
   gemm_microkernel_kernel_rows kernel_rows;       // NULL: kernel_segments for every tile

@@ -50,10 +50,15 @@ private func reluGradient(batch: Int, outputs: Int, rng: inout SplitMix64) -> [F
   /// at every vector level and each `accumulate`: on MinAtar's shape and odd ones (batches not a
   /// multiple of the tiles' 6 or 8 rows, inputs not a multiple of the slivers' 16 or 32 columns,
   /// more than one block of 256 outputs), with a NaN in dy, on 1 and 2 threads (32×600×520 is over
-  /// the threshold where it splits the columns over the threads).
+  /// the threshold where it splits the columns over the threads). With AVX2, W's rows packed first
+  /// (all but the last two shapes; 6×1030×200 in two column blocks) and read in place (8×1100×300
+  /// and 3×2000×260: a block of W's rows over 2^18 floats).
   @Test(arguments: levels)
   func skippingZeroStepsGivesTheProductsBits(level: InstructionLevel) {
-    let shapes = [(32, 1024, 128), (1, 1, 1), (5, 17, 3), (7, 40, 9), (13, 100, 260), (64, 33, 300), (32, 600, 520)]
+    let shapes = [
+      (32, 1024, 128), (1, 1, 1), (5, 17, 3), (7, 40, 9), (13, 100, 260), (64, 33, 300), (32, 600, 520), (6, 1030, 200),
+      (8, 1100, 300), (3, 2000, 260),
+    ]
     var rng = SplitMix64(seed: 131)
     for (batch, inputs, outputs) in shapes {
       var dy = reluGradient(batch: batch, outputs: outputs, rng: &rng)
