@@ -252,10 +252,10 @@ void ckernels_sgemm_packed_b(int level, int transpose_a, int m, int n, int k, co
 // A's column in the sliver's rows is zero and B's row finite (0 · ∞ is NaN). Each sliver packs only
 // the steps it keeps, and the microkernel reads B's rows of those steps where they lie
 // (kernel_b_rows), or, where the level packs them (skipping_packs_b: AVX2, blocks of W that stay
-// in L2), in slivers packed as the product packs them. A step skipped would have added ±0 to the sums, which leaves a sum as it was
-// unless it is -0 and the product +0 (-0 + +0 is +0): a sum starts at +0, and becomes -0 only where
-// a product too small for a float underflows to it, so on any weights and gradients of a network
-// the bits are gemm_serial's.
+// in L2), in slivers packed as the product packs them. A step skipped would have added ±0 to the
+// sums, which leaves a sum as it was unless it is -0 and the product +0 (-0 + +0 is +0): a sum
+// starts at +0, and becomes -0 only where a product too small for a float underflows to it, so on
+// any weights and gradients of a network the bits are gemm_serial's.
 #define SKIPPING_MAX_SLIVERS (GEMM_MAX_MC / 4)
 #define SKIPPING_TABLE (GEMM_MAX_KC + 8)
 
