@@ -67,6 +67,30 @@ func makeDense(inputSize: Int, outputSize: Int, seed: UInt64, paths: FastPaths, 
   return layer
 }
 
+/// Changes `layer`'s weights in each way a program can (nothing first, then an element, an
+/// assignment, a write through a pointer, an optimizer step and a copy from `other`), one after
+/// another, expecting each real change to advance the weights' version, and calls `check` with the
+/// change's name after each.
+func forEachChangeOfTheWeights(of layer: Layer, weight: Parameter, other: Layer, _ check: (String) -> Void) {
+  var optimizer = Adam(learningRate: 0.1)
+  let otherWeight = other.parameters.first { $0.name == weight.name }!
+  for name in ["nothing", "an element", "an assignment", "a pointer", "an optimizer step", "a copy from another layer"] {
+    let version = weight.version
+    switch name {
+    case "an element": weight.value[flat: 5] += 1
+    case "an assignment": weight.value = otherWeight.value
+    case "a pointer": weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 }
+    case "an optimizer step":
+      weight.gradient.fill(with: 0.25)
+      optimizer.update([weight])
+    case "a copy from another layer": layer.copyParameters(from: other)
+    default: break
+    }
+    #expect(name == "nothing" || weight.version != version, "\(name)")
+    check(name)
+  }
+}
+
 @Suite struct FastPathLayerTests {
   /// Conv2D with every fast path and with none (im2col + OpenBLAS, the reference) give the same
   /// outputs and gradients up to rounding, on the networks' shapes, padding, strides and batch 1;
@@ -135,23 +159,8 @@ func makeDense(inputSize: Int, outputSize: Int, seed: UInt64, paths: FastPaths, 
     let input = Tensor(shape: [16, 256], scalars: (0..<(16 * 256)).map { _ in rng.nextUniform() * 2 - 1 })
     let other = make([])
     other.weight.value.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
-    var optimizer = Adam(learningRate: 0.1)
-    let changes: [(String, (Dense) -> Void)] = [
-      ("nothing", { _ in }),
-      ("an element", { $0.weight.value[flat: 5] += 1 }),
-      ("an assignment", { $0.weight.value = other.weight.value }),
-      ("a pointer", { $0.weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 } }),
-      ("an optimizer step", { layer in
-        layer.weight.gradient.fill(with: 0.25)
-        optimizer.update([layer.weight])
-      }),
-      ("a copy from another layer", { $0.copyParameters(from: other) }),
-    ]
-    for (name, change) in changes {
-      let version = cached.weight.version
-      change(cached)
+    forEachChangeOfTheWeights(of: cached, weight: cached.weight, other: other) { name in
       packedEachTime.weight.value = cached.weight.value
-      #expect(name == "nothing" || cached.weight.version != version, "\(name)")
       // The first two products with new weights pack as usual, the third packs them apart, the
       // fourth reuses that.
       for pass in 0..<4 {
@@ -182,23 +191,8 @@ func makeDense(inputSize: Int, outputSize: Int, seed: UInt64, paths: FastPaths, 
     let inputs = [image(1, 20), image(1, 20), image(2, 20), image(1, 30), image(1, 20)]
     let other = make([])
     other.weight.value.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
-    var optimizer = Adam(learningRate: 0.1)
-    let changes: [(String, (Conv2D) -> Void)] = [
-      ("nothing", { _ in }),
-      ("an element", { $0.weight.value[flat: 5] += 1 }),
-      ("an assignment", { $0.weight.value = other.weight.value }),
-      ("a pointer", { $0.weight.value.withUnsafeMutableBufferPointer { $0[77] = 3 } }),
-      ("an optimizer step", { layer in
-        layer.weight.gradient.fill(with: 0.25)
-        optimizer.update([layer.weight])
-      }),
-      ("a copy from another layer", { $0.copyParameters(from: other) }),
-    ]
-    for (name, change) in changes {
-      let version = cached.weight.version
-      change(cached)
+    forEachChangeOfTheWeights(of: cached, weight: cached.weight, other: other) { name in
       reference.weight.value = cached.weight.value
-      #expect(name == "nothing" || cached.weight.version != version, "\(name)")
       for (pass, input) in inputs.enumerated() {
         let training = pass == 2
         #expect(
