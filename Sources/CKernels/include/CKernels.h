@@ -134,8 +134,7 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 /// value broadcast from where it lies, and transposed in registers on the way out: nothing is
 /// packed but the weights, and there is no separate pass for the bias. Returns 0, doing nothing,
 /// where it does not apply: below AVX-512, padding, a stride of 3 or more than 4, output rows of
-/// one position (16 filters or fewer, stride 1, at most 256 taps) or of fewer than 6 (otherwise),
-/// and at batch 1 more than 256 taps with more than 16 filters (slower there; see Gemm.c).
+/// one position (16 filters or fewer, stride 1, at most 256 taps) or of fewer than 6 (otherwise).
 ///
 /// `packed_weights`: NULL, or a caller's buffer of ckernels_convolution_direct_packed_floats(filters,
 /// taps) floats that keeps the weights as the tiles read them from one call to the next; with
