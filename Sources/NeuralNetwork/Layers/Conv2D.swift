@@ -183,10 +183,7 @@ public final class Conv2D: Layer {
     output.resize(g.batch, filters, g.outputHeight, g.outputWidth)
     if columns == nil && fastPaths.contains(.directConvolution) {
       let packedCount = ImplicitConvolution.directPackedFloats(filters: filters, taps: g.columnWidth)
-      if directWeights.count != packedCount {
-        directWeights.resize(packedCount)
-        directWeightsVersion = -1
-      }
+      if directWeights.count != packedCount { directWeights.resize(packedCount) }  // CKernels notes what it holds
       let version = weight.version
       let unchanged = directWeightsVersion == version
       let done = weight.value.withUnsafeBufferPointer { w in
