@@ -49,7 +49,8 @@ static const gemm_level *level_for(int level) {
 // (ckernels_convolution_input_gradient), allocated on its first use; `depth` a convolution input's
 // space-to-depth copy (ckernels_convolution_gemm), grown to the largest input it has held;
 // `transposed` a weight gradient transposed (weight_gradient_by_rows), and `direct` a direct
-// convolution's packed weights and tap offsets, grown the same way.
+// convolution's tap offsets and, where the caller keeps no packed weights of its own, its packed
+// weights, grown the same way. ckernels_dense_input_gradient packs B's blocks into `b` (AVX2).
 #define COLUMN_BUFFER_FLOATS (1 << 18)
 typedef struct {
   float *a, *b, *columns, *depth, *transposed, *direct;
