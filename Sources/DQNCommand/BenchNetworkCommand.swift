@@ -49,7 +49,7 @@ struct BenchNetworkCommand: ParsableCommand, ChoosesThreadCount {
     try fastPaths.apply()
     let peakMeasurement = peak == nil ? PeakThroughput.measure() : nil
     let singleCorePeak = peak ?? peakMeasurement!.gigaflops
-    let threads = threadCount.threads
+    let threads = threadCount.count
     if !output.json {
       print("OpenBLAS \(BLAS.configuration), CKernels \(InstructionLevel.detected), \(threads) thread(s)")
       print(String(format: "fast paths: %@; single-core peak %.1f GFLOP/s%@", FastPaths.standard.description,

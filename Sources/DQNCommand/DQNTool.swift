@@ -41,6 +41,6 @@ struct DQNTool: ParsableCommand {
 
   /// Sets OpenBLAS and CKernels to one thread, or to `--threads` for a `ChoosesThreadCount` command.
   static func setBLASThreads(for command: ParsableCommand) {
-    ComputeThreads.set((command as? ChoosesThreadCount)?.threadCount.threads ?? 1)
+    ComputeThreads.set((command as? ChoosesThreadCount)?.threadCount.count ?? 1)
   }
 }

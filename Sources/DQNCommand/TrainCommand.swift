@@ -4,6 +4,7 @@ import DQN
 import DQNMPI
 import Foundation
 import GridGames
+import NeuralNetwork
 
 /// `dqn train`: train a DQN agent on an environment, or continue a run.
 struct TrainCommand: ParsableCommand, ChoosesThreadCount {
@@ -118,7 +119,9 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       }
       if !quiet {
         let frozen = (trainer as? Trainer)?.transfer.map(\.frozen).flatMap { $0.isEmpty ? nil : $0 }
-        print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)" + (frozen.map { " (frozen: \($0.joined(separator: ", ")))" } ?? ""))
+        let split = (trainer as? Trainer)?.agent.splitsUpdates == true && threadCount.threads == nil
+        print("resuming \(resume) at step \(trainer.state.step) of \(totalSteps)" + (frozen.map { " (frozen: \($0.joined(separator: ", ")))" } ?? "")
+          + (split ? ", its updates split over two threads as it was started" : ""))
       }
     } else {
       let definition = try environments.resolve(env ?? "")
@@ -138,9 +141,11 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
         trainer = try PQNTrainer(
           newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard)
       } else {
+        // Two or more threads: each update's batch is split over two of them (actor runs keep
+        // their cores for the actors). agent.yaml records it for --resume.
         let dqn = try Trainer(
           newRunAt: folder, preset: preset, environment: definition, seed: seed, tensorboard: tensorboard,
-          transfer: transferOptions.transfer, envs: envs, actors: actors)
+          transfer: transferOptions.transfer, envs: envs, actors: actors, splitsUpdates: threadCount.count >= 2)
         if let report = dqn.transferReport { print(report.table) }
         trainer = dqn
       }
@@ -151,10 +156,8 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       }
     }
     for note in trainer.notes { print("note: \(note)") }
-    if let dqn = trainer as? Trainer, dqn.actors == 0 {
-      // Two or more threads: each update's batch is split over two of them (actor runs keep
-      // their cores for the actors).
-      dqn.agent.splitsUpdates = threadCount.threads >= 2
+    if resume != nil, let dqn = trainer as? Trainer, dqn.actors == 0 {
+      if let note = Self.resumeThreads(dqn.agent, requested: threadCount.threads) { print("note: \(note)") }
     }
     var reporter = ProgressReporter(quiet: quiet)
     let outcome: TrainingOutcome
@@ -173,6 +176,22 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
     if let best = trainer.state.bestEvalReturn { print(String(format: "best evaluation mean return: %.3f", best)) }
     print("evaluate: dqn eval --agent \(path)")
     print("watch:    dqn watch --agent \(path)")
+  }
+
+  /// Sets a resumed single-loop run's split updates and thread count: without `--threads` as the
+  /// run was started (agent.yaml's `splitUpdates`, on two threads when it splits), with it as
+  /// asked. Returns a note when `--threads` changes the run's bits.
+  static func resumeThreads(_ agent: DQNAgent, requested: Int?) -> String? {
+    guard let requested else {
+      if agent.splitsUpdates && ComputeThreads.count < 2 { ComputeThreads.set(2) }
+      return nil
+    }
+    let splits = requested >= 2
+    defer { agent.splitsUpdates = splits }
+    guard splits != agent.splitsUpdates else { return nil }
+    return agent.splitsUpdates
+      ? "the run split its updates over two threads; --threads \(requested) continues on one, which gives other bits than an uninterrupted run (leave --threads out to keep the run's setting)"
+      : "the run updated on one thread; --threads \(requested) splits its updates over two, which gives other bits than an uninterrupted run (leave --threads out to keep the run's setting)"
   }
 
   /// `--distributed`: this process is one rank of an `mpirun` job.

@@ -44,6 +44,37 @@ import Testing
     #expect(again.status != 0 && again.stderr.contains("already done 2000 steps"))
   }
 
+  /// `--threads 2` splits each update's batch, which agent.yaml records: a resume without
+  /// `--threads` keeps it (the bits of an uninterrupted run), one with `--threads` changes it and
+  /// says so.
+  @Test
+  func aResumeKeepsTheRunsThreadSetting() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    func train(_ name: String, _ extra: [String]) throws -> String {
+      let run = directory.appendingPathComponent(name).path
+      let result = try runDQN(["train", "--env", "catch", "--seed", "4", "--out", run, "--set", "evalEpisodes=5"] + extra)
+      #expect(result.status == 0, "\(result.stderr)")
+      return run
+    }
+    let straight = try train("straight", ["--steps", "2000", "--threads", "2"])
+    let split = try train("split", ["--steps", "1500", "--threads", "2"])
+    #expect(try String(contentsOfFile: split + "/agent.yaml", encoding: .utf8).contains("\nsplitUpdates: true\n"))
+    let resumed = try runDQN(["train", "--resume", split, "--steps", "2000"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stdout.contains("its updates split over two threads as it was started") && !resumed.stdout.contains("note:"))
+    let weights = try Data(contentsOf: URL(fileURLWithPath: straight + "/weights.safetensors"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: split + "/weights.safetensors")) == weights)
+
+    let single = try train("single", ["--steps", "1500"])
+    #expect(!(try String(contentsOfFile: single + "/agent.yaml", encoding: .utf8)).contains("splitUpdates"))
+    let changed = try runDQN(["train", "--resume", single, "--steps", "2000", "--threads", "2"])
+    #expect(changed.status == 0, "\(changed.stderr)")
+    #expect(changed.stdout.contains("note: the run updated on one thread; --threads 2 splits its updates"))
+    #expect(try String(contentsOfFile: single + "/agent.yaml", encoding: .utf8).contains("\nsplitUpdates: true\n"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: single + "/weights.safetensors")) != weights)
+  }
+
   @Test
   func badInputGivesOneClearMessage() throws {
     let directory = try temporaryDirectory()

@@ -128,4 +128,29 @@ import Testing
     _ = try unsplit.train(toStep: 3_000)
     #expect(try Data(contentsOf: unsplit.folder.weightsFile) != weights[1])
   }
+
+  /// A run started with split updates resumes with them (agent.yaml records it), bit for bit an
+  /// uninterrupted split run; one started without resumes without.
+  @Test func aResumedRunKeepsItsSplitUpdates() throws {
+    BLAS.setThreadCount(1)
+    let directory = try TrainerTests.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for splits in [true, false] {
+      func start(_ name: String) throws -> Trainer {
+        try Trainer(
+          newRunAt: directory.appendingPathComponent(name), preset: try TrainerTests.preset("catch", ["evalEpisodes=5"]),
+          environment: try TrainerTests.definition("catch"), seed: 3, tensorboard: false, splitsUpdates: splits)
+      }
+      let whole = try start("whole-\(splits)")
+      #expect(whole.agent.splitsUpdates == splits)
+      _ = try whole.train(toStep: 2_500)
+      let first = try start("parts-\(splits)")
+      _ = try first.train(toStep: 1_600)
+      #expect(try first.folder.readDescription().splitUpdates == splits)
+      let resumed = try Trainer(resuming: first.folder.url)
+      #expect(resumed.agent.splitsUpdates == splits)
+      _ = try resumed.train(toStep: 2_500)
+      #expect(try Data(contentsOf: resumed.folder.weightsFile) == Data(contentsOf: whole.folder.weightsFile), "split \(splits)")
+    }
+  }
 }

@@ -18,6 +18,22 @@ import Testing
     let folder = RunFolder(directory)
     try folder.writeDescription(description)
     #expect(try folder.readDescription() == description)
+    #expect(!(try String(contentsOf: folder.agentFile, encoding: .utf8)).contains("splitUpdates"))
+    // Split updates (`--threads 2`) are recorded, and only then.
+    var split = description
+    split.splitUpdates = true
+    try folder.writeDescription(split)
+    #expect(try String(contentsOf: folder.agentFile, encoding: .utf8).contains("\nsplitUpdates: true\n"))
+    #expect(try folder.readDescription() == split)
+    // Anything but a boolean is a corrupt run, named by its key.
+    let text = try String(contentsOf: folder.agentFile, encoding: .utf8)
+    try text.replacingOccurrences(of: "splitUpdates: true", with: "splitUpdates: 2").write(to: folder.agentFile, atomically: true, encoding: .utf8)
+    do {
+      _ = try folder.readDescription()
+      Issue.record("read splitUpdates: 2")
+    } catch {
+      #expect(error.description.contains("splitUpdates"))
+    }
   }
 
   @Test func aFolderWithoutAgentFileIsNotARun() throws {

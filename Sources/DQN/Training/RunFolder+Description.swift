@@ -20,10 +20,14 @@ extension RunFolder {
     /// Actor threads (`--actors K`) or actor ranks' actors (`--distributed`); 0, the single loop,
     /// is written as no key.
     public var actors: Int
+    /// Whether each update's batch is split over two threads (`dqn train --threads 2` or more,
+    /// `DQNAgent.splitsUpdates`), which gives other bits than one thread: a resumed run keeps it.
+    /// Written as `splitUpdates: true`; false is written as no key.
+    public var splitUpdates: Bool
 
     public init(preset: AgentPreset, environment: EnvironmentDefinition, seed: UInt64, stepsDone: Int = 0,
                 episodesDone: Int = 0, updatesDone: Int = 0, transfer: TransferRecord? = nil, envs: Int = 1,
-                actors: Int = 0) {
+                actors: Int = 0, splitUpdates: Bool = false) {
       self.preset = preset
       self.environment = environment
       self.seed = seed
@@ -33,6 +37,7 @@ extension RunFolder {
       self.transfer = transfer
       self.envs = envs
       self.actors = actors
+      self.splitUpdates = splitUpdates
     }
   }
 
@@ -48,6 +53,7 @@ extension RunFolder {
     ]
     if description.envs > 1 { run.append(("envs", Node(String(description.envs)))) }
     if description.actors > 0 { run.append(("actors", Node(String(description.actors)))) }
+    if description.splitUpdates { run.append(("splitUpdates", "true")) }
     if let transfer = description.transfer { run.append(("transfer", transfer.yamlNode)) }
     run += [("agent", description.preset.yamlNode), ("environment", environment)]
     let text = try Yams.serialize(node: .mapping(Node.Mapping(run.map { (Node($0.0), $0.1) })), width: -1)
@@ -134,9 +140,16 @@ extension RunFolder {
       guard envs >= 1 else { throw .corruptRun(file: file, detail: "key 'envs' must be an integer ≥ 1") }
     }
     let actors = mapping["actors"] == nil ? 0 : try integer("actors")
+    var splitUpdates = false
+    if let node = mapping["splitUpdates"] {
+      guard let value = node.bool else {
+        throw .corruptRun(file: file, detail: "key 'splitUpdates' must be true or false")
+      }
+      splitUpdates = value
+    }
     return Description(
       preset: preset, environment: environment, seed: seed, stepsDone: try integer("stepsDone"),
       episodesDone: try integer("episodesDone"), updatesDone: try integer("updatesDone"), transfer: transfer,
-      envs: envs, actors: actors)
+      envs: envs, actors: actors, splitUpdates: splitUpdates)
   }
 }

@@ -49,11 +49,15 @@ public final class Trainer {
   ///   - transfer: start the online network from saved weights and freeze layers
   ///     (`DQNAgent.start(from:)`); the target network starts as its copy, the replay empty.
   ///   - envs: environment copies stepped together (`--envs N`).
+  ///   - splitsUpdates: split each update's batch over two threads (`DQNAgent.splitsUpdates`,
+  ///     `--threads 2` or more); recorded in `agent.yaml`, so a resumed run keeps it. Ignored
+  ///     with actors, whose learner keeps one thread.
   /// - Throws: `TrainingError` when the folder holds a run, the network does not fit the
   ///   environment, the transfer cannot be done, or a file cannot be written.
   public convenience init(
     newRunAt url: URL, preset: AgentPreset, environment definition: EnvironmentDefinition, seed: UInt64,
-    tensorboard: Bool = true, transfer: NetworkTransfer? = nil, envs: Int = 1, actors: Int = 0
+    tensorboard: Bool = true, transfer: NetworkTransfer? = nil, envs: Int = 1, actors: Int = 0,
+    splitsUpdates: Bool = false
   ) throws(TrainingError) {
     let folder = RunFolder(url)
     if RunCheckpoint(folder: folder).exists {
@@ -63,6 +67,7 @@ public final class Trainer {
     try self.init(
       folder: folder, preset: preset, definition: definition, state: TrainingState(seed: seed),
       presetFile: "the agent preset", envs: envs, actors: actors)
+    agent.splitsUpdates = splitsUpdates && actors == 0
     if restarts {
       // A run stopped before its first checkpoint cannot be resumed: start it again.
       try folder.removeRunFiles()
@@ -97,6 +102,8 @@ public final class Trainer {
     try self.init(
       folder: folder, preset: saved.preset, definition: saved.environment, state: TrainingState(seed: saved.seed),
       presetFile: folder.agentFile.path, envs: saved.envs, actors: saved.actors)
+    // The bits of an uninterrupted run: its updates split (or not) as they were.
+    agent.splitsUpdates = saved.splitUpdates && actors == 0
     if let record = saved.transfer {
       // The layers frozen when the run started stay frozen; the weights come from the checkpoint.
       do {
@@ -194,7 +201,7 @@ public final class Trainer {
     RunFolder.Description(
       preset: preset, environment: definition, seed: state.seed, stepsDone: state.step,
       episodesDone: state.episode, updatesDone: agent.updates, transfer: transfer, envs: envs,
-      actors: actors)
+      actors: actors, splitUpdates: agent.splitsUpdates)
   }
 
   /// Trains until `totalSteps` environment steps have been taken in the whole run, then saves
