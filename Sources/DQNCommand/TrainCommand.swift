@@ -152,6 +152,7 @@ struct TrainCommand: ParsableCommand, ChoosesThreadCount {
       if !quiet {
         let algorithm = preset.algorithm == .pqn ? "pqn, \(preset.environments) environments, " : ""
         let copies = (actors > 0 ? " with \(actors) actor threads" : "") + (envs > 1 ? " with \(envs) environment copies" + (actors > 0 ? " each" : "") : "")
+          + ((trainer as? Trainer)?.agent.splitsUpdates == true ? ", each update's batch split over two threads" : "")
         print("training \(algorithm)\(preset.network.rawValue)\(preset.dueling ? " (dueling)" : "") on \(definition.name)\(copies) for \(totalSteps) steps, seed \(seed), into \(folder.path)")
       }
     }

@@ -58,6 +58,8 @@ import Testing
       return run
     }
     let straight = try train("straight", ["--steps", "2000", "--threads", "2"])
+    let announced = try runDQN(["train", "--env", "catch", "--steps", "1100", "--out", directory.appendingPathComponent("announced").path, "--threads", "2"])
+    #expect(announced.stdout.contains("each update's batch split over two threads"), "\(announced.stdout)")
     let split = try train("split", ["--steps", "1500", "--threads", "2"])
     #expect(try String(contentsOfFile: split + "/agent.yaml", encoding: .utf8).contains("\nsplitUpdates: true\n"))
     let resumed = try runDQN(["train", "--resume", split, "--steps", "2000"])

@@ -41,13 +41,13 @@ import Testing
     let url = folder.appendingPathComponent("image.png")
     #expect(throws: FileWriteError.self) {
       try AtomicFile.write(to: url, throughPath: { path in
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
       })
     }
     #expect(!FileManager.default.fileExists(atPath: url.path))
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     try AtomicFile.write(to: url, throughPath: { path in
-      FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+      _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
     })
     #expect(try Data(contentsOf: url) == Data([1, 2, 3]))
   }
