@@ -457,10 +457,20 @@ int ckernels_convolution_direct(int level, const float *weights, int filters, co
   // included; `scripts/microbench/run convolution_nature`). An Intel Xeon measured them slower
   // direct (55 → 65 and 35 → 42 µs) when the weights were packed a float at a time, which cost more
   // than the tiles saved; not re-measured there since.
-  const int narrow = filters <= 16 && stride == 1 && taps <= l->kc && s.output_width >= 2;
+  // AVX2 has wide tiles alone, of 16 filters and 4 to 6 positions (rows of 6 or more cut as
+  // equally as 6 at most allow: 20 → 5 × 4, 9 → 5 + 4, 8 → 4 + 4, 7 → 4 + 3 shifted back to 4).
+  const int narrow = l->direct_lanes == 32 && filters <= 16 && stride == 1 && taps <= l->kc && s.output_width >= 2;
   const int wide = !narrow && (stride == 1 || stride == 2 || stride == 4) && s.output_width >= 6;
   if (!narrow && !wide) return 0;
-  const int lanes = narrow ? 16 : 32, groups = (filters + lanes - 1) / lanes;
+  const int row_tiles = (s.output_width + l->direct_positions - 1) / l->direct_positions;
+  const int positions = wide ? (s.output_width + row_tiles - 1) / row_tiles : 0;
+  // AVX2's tiles of 4 positions (8 sums in registers) lose to the packed product where it is
+  // efficient: the Nature network's third convolution (rows of 7, 64 filters, 576 taps) 1,281 µs
+  // packed against 1,450 direct at batch 32, about even at batch 1; MinAtar's (rows of 8, 16
+  // filters, 36 taps) 44.9 → 34.3 µs direct (Zen 4 capped at AVX2, `scripts/microbench/run
+  // convolution_nature 1` and `convolution_minatar 1`).
+  if (l->direct_lanes == 16 && positions == 4 && filters > 16) return 0;
+  const int lanes = narrow ? 16 : l->direct_lanes, groups = (filters + lanes - 1) / lanes;
   // The weights packed here on every call, or in the caller's buffer when they changed (at batch 1,
   // the Nature network's three convolutions about 10 µs of 180 on a Zen 4).
   const size_t here = packed_weights != NULL ? 0 : (size_t)taps * groups * lanes;
@@ -486,8 +496,7 @@ int ckernels_convolution_direct(int level, const float *weights, int filters, co
   gemm_direct_convolution d = {input, channels, height, width, s.output_height, s.output_width, filters, taps,
                                relu != 0, stride, l->kc, 0, 0, 0, tap_offset, packed, bias, output};
   if (wide) {
-    const int tiles = (s.output_width + 11) / 12;
-    d.positions = (s.output_width + tiles - 1) / tiles;
+    d.positions = positions;
     d.tiles_per_row = (s.output_width + d.positions - 1) / d.positions;
     d.tiles_per_sample = groups * s.output_height * d.tiles_per_row;
   } else if (s.output_width <= 16) {

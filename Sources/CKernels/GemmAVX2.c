@@ -377,6 +377,128 @@ TARGET static void space_to_depth_row_avx2(const float *row, int width, int q, f
   for (; x < width; x++) first[(x % q) * depth_plane + x / q] = row[x];
 }
 
+// ---- A direct convolution (GemmKernels.h) ---------------------------------------------------------
+
+// Wide tiles only (AVX-512's narrow tiles keep 16 positions' sums in 16 registers; with 16 ymm
+// registers such a tile would spill): `positions` (T ≤ 6) consecutive positions of one row × 16
+// filters (a pair of registers), 2·T sums in registers, T and the stride S constants once inlined.
+// The same sums as GemmAVX512.c's wide tiles at this level's tile: each block of taps summed from
+// zero, position by position fma(value, weight, sum) in the taps' order (the packed forward's
+// fma(weight, value, sum): the same exact products), added to the blocks' before it (total + sum,
+// as C + sum there); then the positions transposed into rows of one filter each, the bias and
+// ReLU added as ckernels_add_bias_by_sample does (0 ≥ v ? 0 : v). A row's last tile is shifted
+// back to end at the row's end and stores only the positions it adds.
+TARGET __attribute__((always_inline)) static inline void direct_wide_tiles_avx2(const gemm_direct_convolution *d,
+                                                                                int first, int count, const int S,
+                                                                                const int T) {
+  enum { V = 2 };
+  const int ow = d->output_width, plane = d->output_height * ow;
+  const ptrdiff_t sample = (ptrdiff_t)d->channels * d->height * d->width;
+  const int tiles_per_pair = d->output_height * d->tiles_per_row;
+  const __m256 zero = _mm256_setzero_ps();
+  for (int t = first; t < first + count; t++) {
+    const int n = t / d->tiles_per_sample, within = t % d->tiles_per_sample;
+    const int pair = within / tiles_per_pair, place = within % tiles_per_pair;
+    const int oy = place / d->tiles_per_row;
+    int ox = place % d->tiles_per_row * T, from = 0;  // from: the first position not stored already
+    if (ox > ow - T) {
+      from = ox - (ow - T);
+      ox = ow - T;
+    }
+    const float *corner = d->input + n * sample + (ptrdiff_t)oy * S * d->width + (ptrdiff_t)ox * S;
+    const float *pair_weights = d->packed_weights + (ptrdiff_t)pair * d->taps * V * 8;
+    __m256 total[2 * 6];  // the blocks' sums before this one, [position][vector]
+    for (int k0 = 0; k0 < d->taps; k0 += d->block) {
+      const int k1 = d->taps - k0 < d->block ? d->taps : k0 + d->block;
+      __m256 sum[2 * 6];
+#pragma clang loop unroll(full)
+      for (int i = 0; i < T * V; i++) sum[i] = zero;
+      const float *weights = pair_weights + (ptrdiff_t)k0 * V * 8;
+      for (int p = k0; p < k1; p++, weights += V * 8) {
+        const __m256 w0 = _mm256_loadu_ps(weights), w1 = _mm256_loadu_ps(weights + 8);
+        const float *at = corner + d->tap_offset[p];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T; i++) {
+          const __m256 x = _mm256_broadcast_ss(at + i * S);
+          sum[i * V] = _mm256_fmadd_ps(x, w0, sum[i * V]);
+          sum[i * V + 1] = _mm256_fmadd_ps(x, w1, sum[i * V + 1]);
+        }
+      }
+      if (k0 > 0) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T * V; i++) sum[i] = _mm256_add_ps(total[i], sum[i]);
+      }
+      if (k1 < d->taps) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < T * V; i++) total[i] = sum[i];
+        continue;
+      }
+      float *out = d->output + ((ptrdiff_t)n * d->filters + pair * 16) * plane + oy * ow + ox;
+#pragma clang loop unroll(full)
+      for (int v = 0; v < V; v++) {
+        __m256 r[8];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 8; i++) r[i] = i < T ? sum[i * V + v] : zero;
+        transpose8(r);
+        const int filter = pair * 16 + v * 8;
+        for (int f = 0; f < 8 && filter + f < d->filters; f++) {
+          __m256 value = _mm256_add_ps(r[f], _mm256_set1_ps(d->bias[filter + f]));
+          if (d->relu) value = _mm256_and_ps(_mm256_cmp_ps(zero, value, _CMP_NGE_UQ), value);
+          float *to = out + (ptrdiff_t)(v * 8 + f) * plane;
+          if (from == 0) {
+            // T positions (4 to 6): four, then the rest one or two at a time (AVX2's masked stores
+            // are slow on AMD processors).
+            const __m128 low = _mm256_castps256_ps128(value), high = _mm256_extractf128_ps(value, 1);
+            _mm_storeu_ps(to, low);
+            if (T == 5) _mm_store_ss(to + 4, high);
+            if (T == 6) _mm_storel_pi((__m64 *)(to + 4), high);
+          } else {
+            float lanes[8];
+            _mm256_storeu_ps(lanes, value);
+            for (int i = from; i < T; i++) to[i] = lanes[i];
+          }
+        }
+      }
+    }
+  }
+}
+
+#define DIRECT_WIDE_TILES_AVX2(S, T)                                                                      \
+  TARGET static void direct_wide_avx2_##S##_##T(const gemm_direct_convolution *d, int first, int count) { \
+    direct_wide_tiles_avx2(d, first, count, S, T);                                                        \
+  }
+#define DIRECT_WIDE_STRIDE_AVX2(S) \
+  DIRECT_WIDE_TILES_AVX2(S, 4) DIRECT_WIDE_TILES_AVX2(S, 5) DIRECT_WIDE_TILES_AVX2(S, 6)
+DIRECT_WIDE_STRIDE_AVX2(1)
+DIRECT_WIDE_STRIDE_AVX2(2)
+DIRECT_WIDE_STRIDE_AVX2(4)
+#define DIRECT_WIDE_ROW_AVX2(S) {direct_wide_avx2_##S##_4, direct_wide_avx2_##S##_5, direct_wide_avx2_##S##_6}
+
+// The direct convolution's weights, 8 filters × 8 taps at a time through register transposes:
+// [⌈F / lanes⌉][taps, lanes], zeros past F.
+TARGET static void pack_direct_weights_avx2(const float *weights, int filters, int taps, int lanes, float *packed) {
+  const int groups = (filters + lanes - 1) / lanes;
+  for (int g = 0; g < groups; g++)
+    for (int part = 0; part < lanes; part += 8) {
+      const int first = g * lanes + part;
+      const int rows = filters - first >= 8 ? 8 : filters - first > 0 ? filters - first : 0;
+      float *to = packed + (ptrdiff_t)g * taps * lanes + part;
+      for (int p0 = 0; p0 < taps; p0 += 8) {
+        const int count = taps - p0 < 8 ? taps - p0 : 8;
+        __m256 r[8];
+        load_transposed(r, weights + (ptrdiff_t)first * taps + p0, taps, rows, count);
+        for (int p = 0; p < count; p++) _mm256_storeu_ps(to + (ptrdiff_t)(p0 + p) * lanes, r[p]);
+      }
+    }
+}
+
+// Wide tiles by stride and positions; the driver asks only for what is here (rows of 6 positions
+// or more, cut into tiles of 4 to 6).
+TARGET static void direct_convolution_avx2(const gemm_direct_convolution *d, int first, int count) {
+  static const gemm_direct_tiles wide[3][3] = {DIRECT_WIDE_ROW_AVX2(1), DIRECT_WIDE_ROW_AVX2(2), DIRECT_WIDE_ROW_AVX2(4)};
+  wide[d->stride == 4 ? 2 : d->stride - 1][d->positions - 4](d, first, count);
+}
+
 const gemm_level gemm_level_avx2 = {
     .mr = MR, .nr = NR, .mc = 120, .kc = 256, .nc = 1024,
     .in_place_a_columns = 2048,
@@ -392,5 +514,7 @@ const gemm_level gemm_level_avx2 = {
     .pack_convolution = pack_convolution_avx2,
     .pack_convolution_transposed = pack_convolution_transposed_avx2,
     .space_to_depth_row = space_to_depth_row_avx2,
+    .direct_convolution = direct_convolution_avx2, .pack_direct_weights = pack_direct_weights_avx2,
+    .direct_lanes = 16, .direct_positions = 6,
 };
 #endif

@@ -705,5 +705,6 @@ const gemm_level gemm_level_avx512 = {
     .space_to_depth_row = space_to_depth_row_avx512,
     .direct_convolution = direct_convolution_avx512,
     .pack_direct_weights = pack_direct_weights_avx512,
+    .direct_lanes = 32, .direct_positions = 12,
 };
 #endif

@@ -111,10 +111,10 @@ typedef void (*gemm_depth_row_copier)(const float *row, int width, int q, float 
 //   16 positions, 16 / outW whole rows of one sample (the last tile of a sample may have fewer);
 //   with longer rows, 16 consecutive positions of one row (the last of a row shifted back to end
 //   at the row's end, storing only the positions it adds);
-// - wide (strides 1, 2 and 4; output rows of at least 6 positions): `positions` (6 to 12)
-//   consecutive positions of one row × 32 filters (a pair of registers), the last tile of a row
-//   shifted back the same way; the taps in KC blocks of `block`, each block's sums added to the
-//   blocks' before, as the packed product adds them to C.
+// - wide (strides 1, 2 and 4; output rows of at least 6 positions): `positions` (6 to 12; 4 to 6
+//   with AVX2) consecutive positions of one row × 32 filters (16 with AVX2; a pair of registers),
+//   the last tile of a row shifted back the same way; the taps in KC blocks of `block`, each
+//   block's sums added to the blocks' before, as the packed product adds them to C.
 typedef struct {
   const float *input;
   int channels, height, width, output_height, output_width, filters, taps, relu;
@@ -122,7 +122,8 @@ typedef struct {
   int positions;                        // wide tiles: positions per tile (0: narrow tiles)
   int tiles_per_sample, tiles_per_row;  // tiles_per_row: tiles along one output row
   const int *tap_offset;                // tap p's offset from a window's corner
-  // Narrow: [taps, 16]; wide: [⌈F / 32⌉ pairs][taps, 32]: tap p's weights of the filters, zeros past F.
+  // Narrow: [taps, 16]; wide: [⌈F / lanes⌉ pairs][taps, lanes] (lanes: the level's direct_lanes, 32
+  // or 16): tap p's weights of the filters, zeros past F.
   const float *packed_weights;
   const float *bias;
   float *output;
@@ -155,6 +156,9 @@ typedef struct {
   gemm_depth_row_copier space_to_depth_row;  // NULL: the level's packers do not read copies
   gemm_direct_tiles direct_convolution;       // NULL: no direct convolution
   gemm_direct_weights_packer pack_direct_weights;  // with direct_convolution
+  // Wide tiles' filters (two registers' lanes) and most positions; narrow tiles only where 32
+  // (AVX-512: its 16-lane registers hold 16 positions' sums).
+  int direct_lanes, direct_positions;
 } gemm_level;
 
 extern const gemm_level gemm_level_generic;

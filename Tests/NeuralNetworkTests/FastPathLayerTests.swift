@@ -172,7 +172,7 @@ func forEachChangeOfTheWeights(of layer: Layer, weight: Parameter, other: Layer,
   /// Conv2D's direct convolution keeps its weights packed from one forward to the next and packs
   /// them again after every way of changing them: its forwards equal (bit for bit) those of a layer
   /// without the direct convolution, at batch 1 and 2, with an input of another size in between
-  /// (tiles of another width). Where the processor has no direct convolution (below AVX-512) both
+  /// (tiles of another width). Where the processor has no direct convolution (below AVX2) both
   /// layers take the same path.
   @Test func directConvolutionsPackedWeightsFollowEveryChangeOfTheWeights() {
     func make(_ paths: FastPaths) -> Conv2D {

@@ -1,7 +1,7 @@
 // Times the MinAtar network's convolution (a batch of 32 4×10×10 inputs, 16 filters of 3×3, stride
 // 1, no padding) as CKernels computes it in an update: the implicit forward and the implicit
 // weight gradient (dW[16, 36] += dY[16, 2048] · im2col(x)ᵀ), best of many runs with warm caches;
-// then the forward with its bias and ReLU pass against the direct convolution (AVX-512 only), which
+// then the forward with its bias and ReLU pass against the direct convolution (AVX-512 and AVX2), which
 // computes both at once.
 //   scripts/microbench/run convolution_minatar [LEVEL [IN_PLACE]]   (LEVEL 2 = AVX-512, the default;
 //   1 = AVX2; IN_PLACE: CKERNELS_IN_PLACE_A = 2 (the default), CKERNELS_IMAGE_ROWS = 4 (the weight

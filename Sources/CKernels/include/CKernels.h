@@ -132,9 +132,11 @@ void ckernels_convolution_gemm(int level, const float *weights, int filters, con
 /// the lanes of one register (at most 16 filters, stride 1: MinAtar's) or of pairs of registers
 /// (more filters, or strides 2 and 4: the Nature network's), summed tap by tap with the image's
 /// value broadcast from where it lies, and transposed in registers on the way out: nothing is
-/// packed but the weights, and there is no separate pass for the bias. Returns 0, doing nothing,
-/// where it does not apply: below AVX-512, padding, a stride of 3 or more than 4, output rows of
-/// one position (16 filters or fewer, stride 1, at most 256 taps) or of fewer than 6 (otherwise).
+/// packed but the weights, and there is no separate pass for the bias. AVX2 has only pairs of
+/// registers (16 filters, 4 to 6 positions along a row). Returns 0, doing nothing, where it does
+/// not apply: below AVX2, padding, a stride of 3 or more than 4, output rows of one position (16
+/// filters or fewer, stride 1, at most 256 taps, AVX-512) or of fewer than 6 (otherwise), and with
+/// AVX2 rows cut into tiles of 4 positions (rows of 7 or 8) for more than 16 filters.
 ///
 /// `packed_weights`: NULL, or a caller's buffer of ckernels_convolution_direct_packed_floats(filters,
 /// taps) floats that keeps the weights as the tiles read them from one call to the next; with

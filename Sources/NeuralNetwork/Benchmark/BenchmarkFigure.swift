@@ -23,8 +23,8 @@ public struct BenchmarkFigure: Sendable {
   /// One JSON object on one line.
   public var json: String {
     var fields = [
-      "\"name\":\"\(name)\"", String(format: "\"ms_median\":%.4f", timing.median),
-      String(format: "\"ms_min\":%.4f", timing.minimum), String(format: "\"ms_max\":%.4f", timing.maximum),
+      "\"name\":\"\(name)\"", String(format: "\"ms_median\":%.6f", timing.median),
+      String(format: "\"ms_min\":%.6f", timing.minimum), String(format: "\"ms_max\":%.6f", timing.maximum),
       "\"runs\":\(timing.runs)",
     ]
     if let gflops = gigaflopsPerSecond { fields.append(String(format: "\"gflops\":%.2f", gflops)) }
@@ -35,7 +35,7 @@ public struct BenchmarkFigure: Sendable {
 
   /// A human-readable line.
   public var line: String {
-    var text = String(format: "%-24@ median %9.3f ms  (min %.3f, max %.3f, %d runs)", name as NSString, timing.median, timing.minimum, timing.maximum, timing.runs)
+    var text = String(format: "%-24@ median %9.4g ms  (min %.4g, max %.4g, %d runs)", name as NSString, timing.median, timing.minimum, timing.maximum, timing.runs)
     if let gflops = gigaflopsPerSecond { text += String(format: "  %6.1f GFLOP/s", gflops) }
     if let fraction = fractionOfPeak { text += String(format: "  %5.1f%% of peak", fraction * 100) }
     return text

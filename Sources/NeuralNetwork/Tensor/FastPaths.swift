@@ -64,10 +64,10 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// bits as without it.
   public static let weightGradientByRows = FastPaths(rawValue: 1 << 9)
 
-  /// With `.implicitConvolution`: a convolution without padding on AVX-512 (MinAtar's, the Nature
-  /// network's three; see `ckernels_convolution_direct` for what else) computes its output
-  /// directly: each output position's filters are the lanes of a register or a pair (16 or 32
-  /// filters at a time), summed tap by tap with the image's value broadcast from where it lies, and
+  /// With `.implicitConvolution`: a convolution without padding on AVX-512 or AVX2 (MinAtar's, the
+  /// Nature network's three, its third not on AVX2; see `ckernels_convolution_direct` for what
+  /// else) computes its output directly: each output position's filters are the lanes of a
+  /// register or a pair (16 or 32 filters at a time; 16 on AVX2), summed tap by tap with the image's value broadcast from where it lies, and
   /// transposed in registers into the [N, F, H, W] output with the bias and ReLU added on the way,
   /// instead of packing the windows for a product and adding the bias in a pass of its own. The
   /// same products summed in the same order, so the same bits as without it.
