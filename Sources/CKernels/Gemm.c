@@ -683,10 +683,13 @@ static void input_gradient_group(void *context, int index) {
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
   const b_operand bo = {&b, NULL, 0, NULL, 0};
   gemm_serial(job->level, taps, count * plane, job->filters, &a, 0, &bo, 0, 0, buffers->columns, count * plane);
-  ckernels_col2im_transposed(buffers->columns,
-                             job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width,
-                             count, g->channels, g->height, g->width, g->kernel_height, g->kernel_width,
-                             g->stride, g->padding);
+  float *gradient = job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width;
+  if (job->level->col2im_rows != NULL &&
+      job->level->col2im_rows(buffers->columns, (ptrdiff_t)count * plane, gradient, count, g->channels, g->height,
+                              g->width, g->kernel_height, g->kernel_width, g->stride, g->padding))
+    return;
+  ckernels_col2im_transposed(buffers->columns, gradient, count, g->channels, g->height, g->width,
+                             g->kernel_height, g->kernel_width, g->stride, g->padding);
 }
 
 int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
@@ -709,4 +712,15 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
   input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, input_gradient};
   ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
   return 1;
+}
+
+int ckernels_col2im_rows(int level, const float *columns, float *output, int batch, int channels, int height,
+                         int width, int kernel_height, int kernel_width, int stride, int padding) {
+  const gemm_level *l = level_for(level);
+  if (l->col2im_rows == NULL || height + 2 * padding < kernel_height || width + 2 * padding < kernel_width)
+    return 0;
+  const ptrdiff_t row_length = (ptrdiff_t)batch * ((height + 2 * padding - kernel_height) / stride + 1) *
+                               ((width + 2 * padding - kernel_width) / stride + 1);
+  return l->col2im_rows(columns, row_length, output, batch, channels, height, width, kernel_height, kernel_width,
+                        stride, padding);
 }

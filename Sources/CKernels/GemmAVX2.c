@@ -516,5 +516,6 @@ const gemm_level gemm_level_avx2 = {
     .space_to_depth_row = space_to_depth_row_avx2,
     .direct_convolution = direct_convolution_avx2, .pack_direct_weights = pack_direct_weights_avx2,
     .direct_lanes = 16, .direct_positions = 6,
+    .col2im_rows = gemm_col2im_rows_avx2,
 };
 #endif

@@ -13,7 +13,11 @@
 // (ky − s, kx) one output row down (a contiguous vector add), leaving one row to scatter.
 // Out-of-image taps (padding) are zeros in both taps, so the identities hold with padding too.
 #include "CKernels.h"
+#include "GemmKernels.h"
 #include <string.h>
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#endif
 
 typedef struct {
   int batch, channels, height, width, kernel_height, kernel_width, stride, padding;
@@ -166,3 +170,155 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
     }
   }
 }
+
+#if defined(__x86_64__) && defined(__clang__)
+// ---- col2im an image row at a time (AVX2) ----------------------------------------------------------
+//
+// ckernels_col2im_transposed's sums, bit for bit, computed where they land instead of tap by tap.
+// There, every image row y is reached by one chain of taps: the pairs (ky, oy) with
+// oy·s − p + ky = y, ky ascending, each passed into the one before (ky − s, oy + 1), so what reaches
+// the image for column kx is c(ky₀) + (c(ky₀ + s) + (… + c(ky_last))) at the window's column ox,
+// and image float (y, x) is 0 + that sum for each kx whose window covers x, kx ascending. Here each
+// run of 8 image floats is summed in a register in that order, the chain's taps loaded at the
+// columns that land on it (8 consecutive columns for stride 1; 4, spread over every other lane, for
+// stride 2). Lanes whose column is outside the window's range load +0 (masked loads read nothing
+// there), which leaves every sum as it was: x + 0 = x for every x but −0, and no sum is ever −0,
+// as each starts at +0 (where the tap-by-tap fold zeroes the output) and +0 + −0 is +0. No row of
+// the columns is changed (the tap-by-tap fold adds the chains into them).
+
+#define COL2IM_LONGEST_CHAIN 16
+#define COL2IM_MOST_RUNS 256
+#define COL2IM_MOST_ROWS 128
+
+// One run of 8 image floats of one class (x ≡ class mod s, every s-th float of the row) and one
+// kernel column kx of that class: the window columns ox0 … ox0 + 7 its lanes take (the lanes
+// outside kx's range of columns load nothing and add +0).
+typedef struct {
+  __m256i inside;  // all ones in the lanes whose column is in range
+  int ox0, kx;
+} col2im_run;
+
+// Sums the runs [first, first + count) of one image row: each run's chain of taps (the rows at
+// `chain`, relative to `taps` + kx·tap_pitch + ox0), right-nested, added to the run's sum.
+__attribute__((target("avx2"))) static inline __m256 col2im_sum(const float *taps, ptrdiff_t tap_pitch,
+                                                                 const ptrdiff_t *chain, int links,
+                                                                 const col2im_run *run, int count) {
+  __m256 sum = _mm256_setzero_ps();
+  for (int r = 0; r < count; r++) {
+    const float *at = taps + run[r].kx * tap_pitch + run[r].ox0;
+    const __m256i inside = run[r].inside;
+    __m256 value;
+    switch (links) {
+    case 1: value = _mm256_maskload_ps(at + chain[0], inside); break;
+    case 2:
+      value = _mm256_add_ps(_mm256_maskload_ps(at + chain[0], inside), _mm256_maskload_ps(at + chain[1], inside));
+      break;
+    case 3:
+      value = _mm256_add_ps(_mm256_maskload_ps(at + chain[0], inside),
+                            _mm256_add_ps(_mm256_maskload_ps(at + chain[1], inside), _mm256_maskload_ps(at + chain[2], inside)));
+      break;
+    default:
+      value = _mm256_maskload_ps(at + chain[links - 1], inside);
+      for (int j = links - 2; j >= 0; j--) value = _mm256_add_ps(_mm256_maskload_ps(at + chain[j], inside), value);
+    }
+    sum = _mm256_add_ps(sum, value);
+  }
+  return sum;
+}
+
+// Stores the first `count` (at most 8) floats of `v` at `to`.
+__attribute__((target("avx2"))) static inline void col2im_store(float *to, __m256 v, int count) {
+  if (count >= 8) {
+    _mm256_storeu_ps(to, v);
+    return;
+  }
+  float rest[8];
+  _mm256_storeu_ps(rest, v);
+  for (int i = 0; i < count; i++) to[i] = rest[i];
+}
+
+__attribute__((target("avx2"))) int gemm_col2im_rows_avx2(const float *columns, ptrdiff_t row_length,
+                                                          float *output, int batch, int channels,
+                                                          int height, int width, int kernel_height,
+                                                          int kernel_width, int stride, int padding) {
+  const geometry g = make_geometry(batch, channels, height, width, kernel_height, kernel_width,
+                                   stride, padding);
+  if ((stride != 1 && stride != 2) || g.output_height <= 0 || g.output_width <= 0 || height > COL2IM_MOST_ROWS ||
+      (kernel_height + stride - 1) / stride > COL2IM_LONGEST_CHAIN)
+    return 0;
+  const int out_h = g.output_height, out_w = g.output_width;
+  const ptrdiff_t segment = (ptrdiff_t)out_h * out_w, plane_size = (ptrdiff_t)height * width;
+  // Runs of class 0 for chunk q (image floats x = s·(8q + i) + class), then class 1's (stride 2),
+  // each chunk's kernel columns ascending: runs [start[q][class], start[q][class + 1]).
+  const int chunks = ((width + stride - 1) / stride + 7) / 8;
+  if (chunks * kernel_width > COL2IM_MOST_RUNS || chunks > 64) return 0;
+  col2im_run run[COL2IM_MOST_RUNS];
+  int start[64][3], runs = 0;
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int q = 0; q < chunks; q++) {
+    for (int class = 0; class < stride; class++) {
+      start[q][class] = runs;
+      for (int kx = 0; kx < kernel_width; kx++) {
+        const int offset = class + padding - kx;  // x + p − kx for lane 0 of chunk 0, less s·8q
+        if (offset % stride != 0) continue;  // kx's windows land on the other class
+        int first, last;
+        column_range(&g, kx - padding, &first, &last);
+        const int ox0 = 8 * q + offset / stride;
+        if (ox0 + 7 < first || ox0 >= last) continue;
+        const __m256i column = _mm256_add_epi32(iota, _mm256_set1_epi32(ox0));
+        const __m256i inside = _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(first), column),
+                                                   _mm256_cmpgt_epi32(_mm256_set1_epi32(last), column));
+        run[runs].inside = inside;
+        run[runs].ox0 = ox0;
+        run[runs].kx = kx;
+        runs++;
+      }
+    }
+    start[q][stride] = runs;
+  }
+  // Each image row's chain: ky ≡ y + p (mod s), from the first whose output row
+  // oy = (y + p − ky)/s is at most out_h − 1 to the last with oy ≥ 0 and ky < kH, as offsets of
+  // the taps' rows from the channel's first.
+  int chain_links[COL2IM_MOST_ROWS];
+  ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];
+  for (int y = 0; y < height; y++) {
+    // (reach − (out_h − 1)·s and reach mod s are both ≡ y + p, so the larger is the first.)
+    const int reach = y + padding, lowest = reach - (out_h - 1) * stride;
+    const int low = lowest > reach % stride ? lowest : reach % stride;
+    const int high = reach < kernel_height - 1 ? reach : kernel_height - 1;
+    int links = 0;
+    for (int ky = low; ky <= high; ky += stride)
+      chains[y * COL2IM_LONGEST_CHAIN + links++] =
+          (ptrdiff_t)ky * kernel_width * row_length + (ptrdiff_t)((reach - ky) / stride) * out_w;
+    chain_links[y] = links;
+  }
+  for (int n = 0; n < batch; n++) {
+    for (int c = 0; c < channels; c++) {
+      float *plane = output + ((ptrdiff_t)n * channels + c) * plane_size;
+      const float *taps = columns + (ptrdiff_t)c * kernel_height * kernel_width * row_length + n * segment;
+      for (int y = 0; y < height; y++) {
+        float *line = plane + (ptrdiff_t)y * width;
+        const int links = chain_links[y];
+        const ptrdiff_t *chain = chains + (ptrdiff_t)y * COL2IM_LONGEST_CHAIN;
+        if (links == 0) {
+          for (int x = 0; x < width; x++) line[x] = 0.0f;
+          continue;
+        }
+        for (int q = 0; q < chunks; q++) {
+          const __m256 even = col2im_sum(taps, row_length, chain, links, run + start[q][0], start[q][1] - start[q][0]);
+          if (stride == 1) {
+            col2im_store(line + 8 * q, even, width - 8 * q);
+            continue;
+          }
+          const __m256 odd = col2im_sum(taps, row_length, chain, links, run + start[q][1], start[q][2] - start[q][1]);
+          const __m256 low_pairs = _mm256_unpacklo_ps(even, odd), high_pairs = _mm256_unpackhi_ps(even, odd);
+          col2im_store(line + 16 * q, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x20), width - 16 * q);
+          if (width - 16 * q > 8)
+            col2im_store(line + 16 * q + 8, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x31), width - 16 * q - 8);
+        }
+      }
+    }
+  }
+  return 1;
+}
+#endif

@@ -76,6 +76,14 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
                                 int height, int width, int kernel_height, int kernel_width,
                                 int stride, int padding);
 
+/// The same fold, bit for bit, an image row at a time (with AVX2, at levels from CKERNELS_AVX2 up):
+/// each run of 8 image floats summed in a register, tap chain by tap chain, in the order
+/// ckernels_col2im_transposed sums them; `columns` is left unchanged. Strides 1 and 2 (at most 128
+/// image rows): returns 0, doing nothing, for other geometries or levels. The grouped input
+/// gradient (ckernels_convolution_input_gradient) folds its columns this way where it applies.
+int ckernels_col2im_rows(int level, const float *columns, float *output, int batch, int channels, int height,
+                         int width, int kernel_height, int kernel_width, int stride, int padding);
+
 /// Sets how many threads (the caller included) the matrix products below may split their columns
 /// over; 1 (the default) keeps everything on the calling thread. Results are the same for any
 /// count. See ThreadPool.c.
@@ -161,7 +169,8 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
 
 /// input_gradient[N, C, H, W] = col2im(weightsᵀ · rows_gradient) (a convolution's input gradient),
 /// a few samples at a time so that each group's column gradient is folded back while it is in
-/// cache; groups run on the threads (they write different images). Returns 0, doing nothing, when
+/// cache (by ckernels_col2im_rows where it takes the geometry, else ckernels_col2im_transposed:
+/// the same bits); groups run on the threads (they write different images). Returns 0, doing nothing, when
 /// one sample's column gradient is larger than the per-thread buffer (1 MB).
 int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
                                         const float *rows_gradient, int batch, int channels,

@@ -85,7 +85,8 @@ public enum ImplicitConvolution {
   }
 
   /// `inputGradient = col2imTransposed(weightsᵀ · rowsGradient)` a few samples at a time, each
-  /// group's column gradient folded back while it is in cache. Returns false, doing nothing, when
+  /// group's column gradient folded back while it is in cache (an image row at a time where the
+  /// level has `ckernels_col2im_rows`: the same bits). Returns false, doing nothing, when
   /// one sample's column gradient does not fit CKernels' buffer (1 MB).
   public static func inputGradient(
     weights: UnsafeBufferPointer<Float>, filters: Int, rowsGradient: UnsafeBufferPointer<Float>,
