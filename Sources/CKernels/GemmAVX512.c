@@ -706,6 +706,6 @@ const gemm_level gemm_level_avx512 = {
     .direct_convolution = direct_convolution_avx512,
     .pack_direct_weights = pack_direct_weights_avx512,
     .direct_lanes = 32, .direct_positions = 12,
-    .col2im_rows = gemm_col2im_rows_avx2,
+    .col2im_rows = gemm_col2im_rows_avx512,
 };
 #endif

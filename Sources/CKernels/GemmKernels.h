@@ -173,6 +173,10 @@ extern const gemm_level gemm_level_generic;
 int gemm_col2im_rows_avx2(const float *columns, ptrdiff_t row_length, float *output, int batch,
                           int channels, int height, int width, int kernel_height, int kernel_width,
                           int stride, int padding);
+// The same with AVX-512 (runs of 16 floats).
+int gemm_col2im_rows_avx512(const float *columns, ptrdiff_t row_length, float *output, int batch,
+                            int channels, int height, int width, int kernel_height, int kernel_width,
+                            int stride, int padding);
 #endif
 #if defined(__x86_64__) && defined(__clang__)
 extern const gemm_level gemm_level_avx2;

@@ -172,7 +172,7 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-// ---- col2im an image row at a time (AVX2) ----------------------------------------------------------
+// ---- col2im an image row at a time (AVX2, AVX-512) ------------------------------------------------
 //
 // ckernels_col2im_transposed's sums, bit for bit, computed where they land instead of tap by tap.
 // There, every image row y is reached by one chain of taps: the pairs (ky, oy) with
@@ -189,6 +189,31 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
 #define COL2IM_LONGEST_CHAIN 16
 #define COL2IM_MOST_RUNS 256
 #define COL2IM_MOST_ROWS 128
+
+// Whether the row folds take `g`: strides 1 and 2, at most COL2IM_MOST_ROWS image rows, chains of
+// at most COL2IM_LONGEST_CHAIN taps.
+static int col2im_rows_fit(const geometry *g) {
+  return (g->stride == 1 || g->stride == 2) && g->output_height > 0 && g->output_width > 0 &&
+         g->height <= COL2IM_MOST_ROWS && (g->kernel_height + g->stride - 1) / g->stride <= COL2IM_LONGEST_CHAIN;
+}
+
+// Each image row's chain: ky ≡ y + p (mod s), from the first whose output row
+// oy = (y + p − ky)/s is at most out_h − 1 to the last with oy ≥ 0 and ky < kH: links[y] taps, at
+// chains[y·COL2IM_LONGEST_CHAIN + j], offsets of their rows from the channel's first tap row's.
+static void col2im_chains(const geometry *g, ptrdiff_t row_length, int *links, ptrdiff_t *chains) {
+  const int s = g->stride, out_h = g->output_height;
+  for (int y = 0; y < g->height; y++) {
+    // (reach − (out_h − 1)·s and reach mod s are both ≡ y + p, so the larger is the first.)
+    const int reach = y + g->padding, lowest = reach - (out_h - 1) * s;
+    const int low = lowest > reach % s ? lowest : reach % s;
+    const int high = reach < g->kernel_height - 1 ? reach : g->kernel_height - 1;
+    int count = 0;
+    for (int ky = low; ky <= high; ky += s)
+      chains[y * COL2IM_LONGEST_CHAIN + count++] =
+          (ptrdiff_t)ky * g->kernel_width * row_length + (ptrdiff_t)((reach - ky) / s) * g->output_width;
+    links[y] = count;
+  }
+}
 
 // One run of 8 image floats of one class (x ≡ class mod s, every s-th float of the row) and one
 // kernel column kx of that class: the window columns ox0 … ox0 + 7 its lanes take (the lanes
@@ -243,11 +268,8 @@ __attribute__((target("avx2"))) int gemm_col2im_rows_avx2(const float *columns, 
                                                           int kernel_width, int stride, int padding) {
   const geometry g = make_geometry(batch, channels, height, width, kernel_height, kernel_width,
                                    stride, padding);
-  if ((stride != 1 && stride != 2) || g.output_height <= 0 || g.output_width <= 0 || height > COL2IM_MOST_ROWS ||
-      (kernel_height + stride - 1) / stride > COL2IM_LONGEST_CHAIN)
-    return 0;
-  const int out_h = g.output_height, out_w = g.output_width;
-  const ptrdiff_t segment = (ptrdiff_t)out_h * out_w, plane_size = (ptrdiff_t)height * width;
+  if (!col2im_rows_fit(&g)) return 0;
+  const ptrdiff_t segment = (ptrdiff_t)g.output_height * g.output_width, plane_size = (ptrdiff_t)height * width;
   // Runs of class 0 for chunk q (image floats x = s·(8q + i) + class), then class 1's (stride 2),
   // each chunk's kernel columns ascending: runs [start[q][class], start[q][class + 1]).
   const int chunks = ((width + stride - 1) / stride + 7) / 8;
@@ -276,22 +298,9 @@ __attribute__((target("avx2"))) int gemm_col2im_rows_avx2(const float *columns, 
     }
     start[q][stride] = runs;
   }
-  // Each image row's chain: ky ≡ y + p (mod s), from the first whose output row
-  // oy = (y + p − ky)/s is at most out_h − 1 to the last with oy ≥ 0 and ky < kH, as offsets of
-  // the taps' rows from the channel's first.
   int chain_links[COL2IM_MOST_ROWS];
   ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];
-  for (int y = 0; y < height; y++) {
-    // (reach − (out_h − 1)·s and reach mod s are both ≡ y + p, so the larger is the first.)
-    const int reach = y + padding, lowest = reach - (out_h - 1) * stride;
-    const int low = lowest > reach % stride ? lowest : reach % stride;
-    const int high = reach < kernel_height - 1 ? reach : kernel_height - 1;
-    int links = 0;
-    for (int ky = low; ky <= high; ky += stride)
-      chains[y * COL2IM_LONGEST_CHAIN + links++] =
-          (ptrdiff_t)ky * kernel_width * row_length + (ptrdiff_t)((reach - ky) / stride) * out_w;
-    chain_links[y] = links;
-  }
+  col2im_chains(&g, row_length, chain_links, chains);
   for (int n = 0; n < batch; n++) {
     for (int c = 0; c < channels; c++) {
       float *plane = output + ((ptrdiff_t)n * channels + c) * plane_size;
@@ -315,6 +324,112 @@ __attribute__((target("avx2"))) int gemm_col2im_rows_avx2(const float *columns, 
           col2im_store(line + 16 * q, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x20), width - 16 * q);
           if (width - 16 * q > 8)
             col2im_store(line + 16 * q + 8, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x31), width - 16 * q - 8);
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+// The same with AVX-512: runs of 16 image floats, mask registers for the windows' edges, and a
+// stride-2 row's two classes interleaved by permutes.
+#define COL2IM_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
+
+typedef struct {
+  __mmask16 inside;
+  int ox0, kx;
+} col2im_run16;
+
+COL2IM_TARGET_AVX512 static inline __m512 col2im_sum16(const float *taps, ptrdiff_t tap_pitch,
+                                                       const ptrdiff_t *chain, int links,
+                                                       const col2im_run16 *run, int count) {
+  __m512 sum = _mm512_setzero_ps();
+  for (int r = 0; r < count; r++) {
+    const float *at = taps + run[r].kx * tap_pitch + run[r].ox0;
+    const __mmask16 inside = run[r].inside;
+    __m512 value;
+    switch (links) {
+    case 1: value = _mm512_maskz_loadu_ps(inside, at + chain[0]); break;
+    case 2:
+      value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[0]), _mm512_maskz_loadu_ps(inside, at + chain[1]));
+      break;
+    case 3:
+      value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[0]),
+                            _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[1]), _mm512_maskz_loadu_ps(inside, at + chain[2])));
+      break;
+    default:
+      value = _mm512_maskz_loadu_ps(inside, at + chain[links - 1]);
+      for (int j = links - 2; j >= 0; j--) value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[j]), value);
+    }
+    sum = _mm512_add_ps(sum, value);
+  }
+  return sum;
+}
+
+// Stores the first `count` floats of `v` (all 16 from 16 up).
+COL2IM_TARGET_AVX512 static inline void col2im_store16(float *to, __m512 v, int count) {
+  if (count >= 16) _mm512_storeu_ps(to, v);
+  else if (count > 0) _mm512_mask_storeu_ps(to, (__mmask16)((1u << count) - 1), v);
+}
+
+COL2IM_TARGET_AVX512 int gemm_col2im_rows_avx512(const float *columns, ptrdiff_t row_length, float *output,
+                                                 int batch, int channels, int height, int width,
+                                                 int kernel_height, int kernel_width, int stride, int padding) {
+  const geometry g = make_geometry(batch, channels, height, width, kernel_height, kernel_width,
+                                   stride, padding);
+  if (!col2im_rows_fit(&g)) return 0;
+  const ptrdiff_t segment = (ptrdiff_t)g.output_height * g.output_width, plane_size = (ptrdiff_t)height * width;
+  const int chunks = ((width + stride - 1) / stride + 15) / 16;
+  if (chunks * kernel_width > COL2IM_MOST_RUNS || chunks > 64) return 0;
+  col2im_run16 run[COL2IM_MOST_RUNS];
+  int start[64][3], runs = 0;
+  for (int q = 0; q < chunks; q++) {
+    for (int class = 0; class < stride; class++) {
+      start[q][class] = runs;
+      for (int kx = 0; kx < kernel_width; kx++) {
+        const int offset = class + padding - kx;
+        if (offset % stride != 0) continue;
+        int first, last;
+        column_range(&g, kx - padding, &first, &last);
+        const int ox0 = 16 * q + offset / stride;
+        if (ox0 + 15 < first || ox0 >= last) continue;
+        unsigned inside = 0;
+        for (int i = 0; i < 16; i++) inside |= (unsigned)(ox0 + i >= first && ox0 + i < last) << i;
+        run[runs].inside = (__mmask16)inside;
+        run[runs].ox0 = ox0;
+        run[runs].kx = kx;
+        runs++;
+      }
+    }
+    start[q][stride] = runs;
+  }
+  int chain_links[COL2IM_MOST_ROWS];
+  ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];
+  col2im_chains(&g, row_length, chain_links, chains);
+  // Lanes 0–15 of (even, odd) → image floats 0–15 and 16–31 of a stride-2 chunk.
+  const __m512i low_half = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i high_half = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  for (int n = 0; n < batch; n++) {
+    for (int c = 0; c < channels; c++) {
+      float *plane = output + ((ptrdiff_t)n * channels + c) * plane_size;
+      const float *taps = columns + (ptrdiff_t)c * kernel_height * kernel_width * row_length + n * segment;
+      for (int y = 0; y < height; y++) {
+        float *line = plane + (ptrdiff_t)y * width;
+        const int links = chain_links[y];
+        const ptrdiff_t *chain = chains + (ptrdiff_t)y * COL2IM_LONGEST_CHAIN;
+        if (links == 0) {
+          for (int x = 0; x < width; x++) line[x] = 0.0f;
+          continue;
+        }
+        for (int q = 0; q < chunks; q++) {
+          const __m512 even = col2im_sum16(taps, row_length, chain, links, run + start[q][0], start[q][1] - start[q][0]);
+          if (stride == 1) {
+            col2im_store16(line + 16 * q, even, width - 16 * q);
+            continue;
+          }
+          const __m512 odd = col2im_sum16(taps, row_length, chain, links, run + start[q][1], start[q][2] - start[q][1]);
+          col2im_store16(line + 32 * q, _mm512_permutex2var_ps(even, low_half, odd), width - 32 * q);
+          col2im_store16(line + 32 * q + 16, _mm512_permutex2var_ps(even, high_half, odd), width - 32 * q - 16);
         }
       }
     }

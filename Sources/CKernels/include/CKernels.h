@@ -76,8 +76,8 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
                                 int height, int width, int kernel_height, int kernel_width,
                                 int stride, int padding);
 
-/// The same fold, bit for bit, an image row at a time (with AVX2, at levels from CKERNELS_AVX2 up):
-/// each run of 8 image floats summed in a register, tap chain by tap chain, in the order
+/// The same fold, bit for bit, an image row at a time (AVX2 or AVX-512, by `level`): each run of 8
+/// image floats (16 with AVX-512) summed in a register, tap chain by tap chain, in the order
 /// ckernels_col2im_transposed sums them; `columns` is left unchanged. Strides 1 and 2 (at most 128
 /// image rows): returns 0, doing nothing, for other geometries or levels. The grouped input
 /// gradient (ckernels_convolution_input_gradient) folds its columns this way where it applies.

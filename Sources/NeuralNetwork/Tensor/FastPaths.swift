@@ -21,9 +21,10 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   public static let implicitWeightGradient = FastPaths(rawValue: 1 << 2)
   /// Conv2D's input gradient a few samples at a time: each group's column gradient is folded back
   /// into the image while it is still in cache (and groups run on the threads). On AVX2 and
-  /// AVX-512, strides 1 and 2, the fold sums each run of 8 image floats in a register, tap chain by
-  /// tap chain (`ckernels_col2im_rows`): the Nature network's second and third folds 120 → 68 and
-  /// 137 → 60 µs a group on a Zen 4, the same bits as folding tap by tap.
+  /// AVX-512, strides 1 and 2, the fold sums each run of 8 image floats (16 on AVX-512) in a
+  /// register, tap chain by tap chain (`ckernels_col2im_rows`): the Nature network's second and
+  /// third folds 120 → 43 and 137 → 45 µs a group on a Zen 4 (66 and 59 capped at AVX2), the same
+  /// bits as folding tap by tap.
   public static let groupedInputGradient = FastPaths(rawValue: 1 << 3)
   /// Dense's forward keeps its weights packed for CKernels' products once they have served two
   /// products unchanged (a target network's, for a thousand updates), instead of packing them for
