@@ -99,4 +99,54 @@ import Testing
       #expect(folded?.allSatisfy { $0 == 0 && $0.sign == .plus } == true, "\(level) \(g)")
     }
   }
+
+  /// The grouped input gradient (`ImplicitConvolution.inputGradient`: Wᵀ read in place, a group of
+  /// samples at a time, folded by rows) has the bits of the whole batch's product
+  /// (`ckernels_sgemm`, packed) folded tap by tap, at every level: the Nature network's second
+  /// and third convolutions at batch 32 (several groups), and small ones with padding, odd sizes
+  /// and strides 1 to 3; on 1 and 2 threads.
+  @Test(arguments: InstructionLevel.supported)
+  func groupedInputGradientGivesTheBitsOfTheProductFoldedTapByTap(level: InstructionLevel) {
+    let threads = ComputeThreads.count
+    defer { ckernels_set_threads(Int32(threads)) }
+    var rng = SplitMix64(seed: 63)
+    let cases: [(WindowGeometry, filters: Int)] = [
+      (WindowGeometry(batch: 32, channels: 32, height: 20, width: 20, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 0), 64),
+      (WindowGeometry(batch: 32, channels: 64, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0), 64),
+      (WindowGeometry(batch: 3, channels: 5, height: 13, width: 11, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1), 7),
+      (WindowGeometry(batch: 2, channels: 3, height: 15, width: 17, kernelHeight: 5, kernelWidth: 4, stride: 2, padding: 2), 9),
+      (WindowGeometry(batch: 2, channels: 2, height: 12, width: 12, kernelHeight: 4, kernelWidth: 4, stride: 3, padding: 1), 5),
+    ]
+    for (g, filters) in cases {
+      let weights = (0..<(filters * g.columnWidth)).map { _ in rng.nextUniform() * 2 - 1 }
+      let rowsGradient = (0..<(filters * g.columnRows)).map { _ in rng.nextUniform() * 2 - 1 }
+      // columns[taps, positions] = Wᵀ · dY, the whole batch in one product.
+      var columns = [Float](repeating: 0, count: g.columnWidth * g.columnRows)
+      weights.withUnsafeBufferPointer { w in
+        rowsGradient.withUnsafeBufferPointer { dr in
+          columns.withUnsafeMutableBufferPointer { c in
+            ckernels_sgemm(
+              level.rawValue, 1, 0, Int32(g.columnWidth), Int32(g.columnRows), Int32(filters), w.baseAddress,
+              Int32(g.columnWidth), dr.baseAddress, Int32(g.columnRows), 0, 0, c.baseAddress, Int32(g.columnRows))
+          }
+        }
+      }
+      let size = g.batch * g.channels * g.height * g.width
+      var expected = [Float](repeating: 7, count: size)
+      columns.withUnsafeMutableBufferPointer { c in expected.withUnsafeMutableBufferPointer { col2imTransposed(destroying: c, g, into: $0) } }
+      for threads in [1, 2] {
+        ckernels_set_threads(Int32(threads))
+        var gradient = [Float](repeating: 7, count: size)
+        let done = weights.withUnsafeBufferPointer { w in
+          rowsGradient.withUnsafeBufferPointer { dr in
+            gradient.withUnsafeMutableBufferPointer {
+              ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: $0, level: level)
+            }
+          }
+        }
+        #expect(done)
+        #expect(gradient.map(\.bitPattern) == expected.map(\.bitPattern), "\(level) \(g), \(threads) threads")
+      }
+    }
+  }
 }
