@@ -78,7 +78,7 @@ public final class Dense: Layer {
               vectorProduct.multiply(
                 w, rows: outputSize, columns: inputSize, version: weight.version, x, y,
                 paths: paths.contains(.matrixProducts) ? paths : [])
-            } else if own && paths.contains(.packedWeights)
+            } else if own && paths.contains(.packedWeights) && !(transposed && Self.transposedBeatsPacked)
               && packedWeight.prepare(w, transposeB: true, k: inputSize, n: outputSize, version: weight.version, level: .detected)
             {
               Self.fillRows(y, with: b, rows: batch)
@@ -109,6 +109,14 @@ public final class Dense: Layer {
       }
     }
   }
+
+  /// Whether a forward that `FastPaths.transposedForward` takes computes yᵀ = b + W·xᵀ even where
+  /// the weights are packed beforehand (a target network's): with AVX2 (its 6-row tiles, A read in
+  /// place), W·xᵀ beats x·Wᵀ on packed weights at the Nature network's 3136 → 512 at batch 32,
+  /// 966–1,233 against 1,073–1,515 µs in three sittings, and ties at MinAtar's 1024 → 128 (82–104
+  /// against 85–101 µs); with AVX-512 the packed weights win (922 against 949 µs, 75 against 84),
+  /// Zen 4, `scripts/microbench/run dense_forward [1]`. The same bits either way.
+  static let transposedBeatsPacked = InstructionLevel.detected < .avx512
 
   /// Every row of `y` (`rows` of `bias.count`) set to `bias`.
   private static func fillRows(_ y: UnsafeMutableBufferPointer<Float>, with bias: UnsafeBufferPointer<Float>, rows: Int) {
