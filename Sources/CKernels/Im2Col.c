@@ -189,6 +189,7 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
 #define COL2IM_LONGEST_CHAIN 16
 #define COL2IM_MOST_RUNS 256
 #define COL2IM_MOST_ROWS 128
+#define COL2IM_MOST_CHUNKS 64
 
 // Whether the row folds take `g`: strides 1 and 2, at most COL2IM_MOST_ROWS image rows, chains of
 // at most COL2IM_LONGEST_CHAIN taps.
@@ -215,44 +216,108 @@ static void col2im_chains(const geometry *g, ptrdiff_t row_length, int *links, p
   }
 }
 
-// One run of 8 image floats of one class (x ≡ class mod s, every s-th float of the row) and one
-// kernel column kx of that class: the window columns ox0 … ox0 + 7 its lanes take (the lanes
-// outside kx's range of columns load nothing and add +0).
+// One run of `lanes` image floats (8 or 16) of one class (x ≡ class mod s, every s-th float of the
+// row) and one kernel column kx of that class: lane i takes window column ox0 + i where
+// first ≤ ox0 + i < last (its load reads nothing and adds +0 elsewhere).
+typedef struct {
+  int ox0, kx, first, last;
+} col2im_run;
+
+// The runs of a row, the same for every row: for chunk q (image floats x = s·(lanes·q + i) + class)
+// class 0's, then class 1's (stride 2), each class's kernel columns ascending, runs
+// [start[q][class], start[q][class + 1]). Returns the number of chunks, or 0 where the row folds
+// do not take `g` (or a row has more runs than `most`).
+static int col2im_plan(const geometry *g, int lanes, col2im_run *run, int most, int start[][3]) {
+  if (!col2im_rows_fit(g)) return 0;
+  const int s = g->stride, chunks = ((g->width + s - 1) / s + lanes - 1) / lanes;
+  if (chunks > COL2IM_MOST_CHUNKS) return 0;
+  int runs = 0;
+  for (int q = 0; q < chunks; q++) {
+    for (int class = 0; class < s; class++) {
+      start[q][class] = runs;
+      for (int kx = 0; kx < g->kernel_width; kx++) {
+        const int offset = class + g->padding - kx;  // x + p − kx at lane 0 of chunk 0
+        if (offset % s != 0) continue;               // kx's windows land on the other class
+        int first, last;
+        column_range(g, kx - g->padding, &first, &last);
+        const int ox0 = lanes * q + offset / s;
+        if (ox0 + lanes - 1 < first || ox0 >= last) continue;
+        if (runs == most) return 0;
+        run[runs++] = (col2im_run){ox0, kx, first, last};
+      }
+    }
+    start[q][s] = runs;
+  }
+  return chunks;
+}
+
+// The row loop both levels share: for every image row of every channel of every sample, `row`
+// (a level's inline function) sums and stores its chunks, given the row's chain; rows no tap
+// reaches are zeroed.
+#define COL2IM_EACH_ROW(row)                                                                        \
+  do {                                                                                              \
+    int chain_links[COL2IM_MOST_ROWS];                                                              \
+    ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];                                      \
+    col2im_chains(&g, row_length, chain_links, chains);                                             \
+    const ptrdiff_t segment = (ptrdiff_t)g.output_height * g.output_width;                          \
+    const ptrdiff_t plane_size = (ptrdiff_t)g.height * g.width;                                     \
+    for (int n = 0; n < g.batch; n++) {                                                             \
+      for (int c = 0; c < g.channels; c++) {                                                        \
+        float *plane = output + ((ptrdiff_t)n * g.channels + c) * plane_size;                       \
+        const float *taps =                                                                         \
+            columns + (ptrdiff_t)c * g.kernel_height * g.kernel_width * row_length + n * segment;   \
+        for (int y = 0; y < g.height; y++) {                                                        \
+          float *line = plane + (ptrdiff_t)y * g.width;                                             \
+          const int links = chain_links[y];                                                         \
+          if (links == 0) {                                                                         \
+            for (int x = 0; x < g.width; x++) line[x] = 0.0f;                                       \
+            continue;                                                                               \
+          }                                                                                         \
+          row(taps, row_length, chains + (ptrdiff_t)y * COL2IM_LONGEST_CHAIN, links, masks, start,  \
+              chunks, g.stride, g.width, line);                                                     \
+        }                                                                                           \
+      }                                                                                             \
+    }                                                                                               \
+  } while (0)
+
+// value = tap 0's run + (tap 1's + (… + tap links − 1's)), the chain's order, LOAD(j) loading tap
+// j's run; chains of up to 3 taps (all of the Nature network's) unrolled.
+#define COL2IM_CHAIN(value, LOAD, ADD)                                             \
+  switch (links) {                                                                 \
+  case 1: value = LOAD(0); break;                                                  \
+  case 2: value = ADD(LOAD(0), LOAD(1)); break;                                    \
+  case 3: value = ADD(LOAD(0), ADD(LOAD(1), LOAD(2))); break;                      \
+  default:                                                                         \
+    value = LOAD(links - 1);                                                       \
+    for (int j = links - 2; j >= 0; j--) value = ADD(LOAD(j), value);              \
+  }
+
+// AVX2: runs of 8 floats, their lanes' masks in vectors.
 typedef struct {
   __m256i inside;  // all ones in the lanes whose column is in range
   int ox0, kx;
-} col2im_run;
+} col2im_mask8;
 
 // Sums the runs [first, first + count) of one image row: each run's chain of taps (the rows at
 // `chain`, relative to `taps` + kx·tap_pitch + ox0), right-nested, added to the run's sum.
-__attribute__((target("avx2"))) static inline __m256 col2im_sum(const float *taps, ptrdiff_t tap_pitch,
-                                                                 const ptrdiff_t *chain, int links,
-                                                                 const col2im_run *run, int count) {
+__attribute__((target("avx2"))) static inline __m256 col2im_sum8(const float *taps, ptrdiff_t tap_pitch,
+                                                                  const ptrdiff_t *chain, int links,
+                                                                  const col2im_mask8 *run, int count) {
   __m256 sum = _mm256_setzero_ps();
   for (int r = 0; r < count; r++) {
     const float *at = taps + run[r].kx * tap_pitch + run[r].ox0;
     const __m256i inside = run[r].inside;
     __m256 value;
-    switch (links) {
-    case 1: value = _mm256_maskload_ps(at + chain[0], inside); break;
-    case 2:
-      value = _mm256_add_ps(_mm256_maskload_ps(at + chain[0], inside), _mm256_maskload_ps(at + chain[1], inside));
-      break;
-    case 3:
-      value = _mm256_add_ps(_mm256_maskload_ps(at + chain[0], inside),
-                            _mm256_add_ps(_mm256_maskload_ps(at + chain[1], inside), _mm256_maskload_ps(at + chain[2], inside)));
-      break;
-    default:
-      value = _mm256_maskload_ps(at + chain[links - 1], inside);
-      for (int j = links - 2; j >= 0; j--) value = _mm256_add_ps(_mm256_maskload_ps(at + chain[j], inside), value);
-    }
+#define LOAD8(tap) _mm256_maskload_ps(at + chain[tap], inside)
+    COL2IM_CHAIN(value, LOAD8, _mm256_add_ps);
+#undef LOAD8
     sum = _mm256_add_ps(sum, value);
   }
   return sum;
 }
 
-// Stores the first `count` (at most 8) floats of `v` at `to`.
-__attribute__((target("avx2"))) static inline void col2im_store(float *to, __m256 v, int count) {
+// Stores the first `count` floats of `v` (all 8 from 8 up, none from 0 down).
+__attribute__((target("avx2"))) static inline void col2im_store8(float *to, __m256 v, int count) {
   if (count >= 8) {
     _mm256_storeu_ps(to, v);
     return;
@@ -262,114 +327,95 @@ __attribute__((target("avx2"))) static inline void col2im_store(float *to, __m25
   for (int i = 0; i < count; i++) to[i] = rest[i];
 }
 
+// One image row: each chunk's class sums, a stride-2 row's two classes interleaved.
+__attribute__((target("avx2"))) static inline void col2im_row8(const float *taps, ptrdiff_t tap_pitch,
+                                                                const ptrdiff_t *chain, int links,
+                                                                const col2im_mask8 *run, int (*start)[3],
+                                                                int chunks, int stride, int width, float *line) {
+  for (int q = 0; q < chunks; q++) {
+    const __m256 even = col2im_sum8(taps, tap_pitch, chain, links, run + start[q][0], start[q][1] - start[q][0]);
+    if (stride == 1) {
+      col2im_store8(line + 8 * q, even, width - 8 * q);
+      continue;
+    }
+    const __m256 odd = col2im_sum8(taps, tap_pitch, chain, links, run + start[q][1], start[q][2] - start[q][1]);
+    const __m256 low_pairs = _mm256_unpacklo_ps(even, odd), high_pairs = _mm256_unpackhi_ps(even, odd);
+    col2im_store8(line + 16 * q, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x20), width - 16 * q);
+    col2im_store8(line + 16 * q + 8, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x31), width - 16 * q - 8);
+  }
+}
+
 __attribute__((target("avx2"))) int gemm_col2im_rows_avx2(const float *columns, ptrdiff_t row_length,
                                                           float *output, int batch, int channels,
                                                           int height, int width, int kernel_height,
                                                           int kernel_width, int stride, int padding) {
   const geometry g = make_geometry(batch, channels, height, width, kernel_height, kernel_width,
                                    stride, padding);
-  if (!col2im_rows_fit(&g)) return 0;
-  const ptrdiff_t segment = (ptrdiff_t)g.output_height * g.output_width, plane_size = (ptrdiff_t)height * width;
-  // Runs of class 0 for chunk q (image floats x = s·(8q + i) + class), then class 1's (stride 2),
-  // each chunk's kernel columns ascending: runs [start[q][class], start[q][class + 1]).
-  const int chunks = ((width + stride - 1) / stride + 7) / 8;
-  if (chunks * kernel_width > COL2IM_MOST_RUNS || chunks > 64) return 0;
-  col2im_run run[COL2IM_MOST_RUNS];
-  int start[64][3], runs = 0;
+  col2im_run plan[COL2IM_MOST_RUNS];
+  int start[COL2IM_MOST_CHUNKS][3];
+  const int chunks = col2im_plan(&g, 8, plan, COL2IM_MOST_RUNS, start);
+  if (chunks == 0) return 0;
+  col2im_mask8 masks[COL2IM_MOST_RUNS];
   const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  for (int q = 0; q < chunks; q++) {
-    for (int class = 0; class < stride; class++) {
-      start[q][class] = runs;
-      for (int kx = 0; kx < kernel_width; kx++) {
-        const int offset = class + padding - kx;  // x + p − kx for lane 0 of chunk 0, less s·8q
-        if (offset % stride != 0) continue;  // kx's windows land on the other class
-        int first, last;
-        column_range(&g, kx - padding, &first, &last);
-        const int ox0 = 8 * q + offset / stride;
-        if (ox0 + 7 < first || ox0 >= last) continue;
-        const __m256i column = _mm256_add_epi32(iota, _mm256_set1_epi32(ox0));
-        const __m256i inside = _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(first), column),
-                                                   _mm256_cmpgt_epi32(_mm256_set1_epi32(last), column));
-        run[runs].inside = inside;
-        run[runs].ox0 = ox0;
-        run[runs].kx = kx;
-        runs++;
-      }
-    }
-    start[q][stride] = runs;
+  for (int r = 0; r < start[chunks - 1][stride]; r++) {
+    const __m256i column = _mm256_add_epi32(iota, _mm256_set1_epi32(plan[r].ox0));
+    masks[r].inside = _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(plan[r].first), column),
+                                          _mm256_cmpgt_epi32(_mm256_set1_epi32(plan[r].last), column));
+    masks[r].ox0 = plan[r].ox0;
+    masks[r].kx = plan[r].kx;
   }
-  int chain_links[COL2IM_MOST_ROWS];
-  ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];
-  col2im_chains(&g, row_length, chain_links, chains);
-  for (int n = 0; n < batch; n++) {
-    for (int c = 0; c < channels; c++) {
-      float *plane = output + ((ptrdiff_t)n * channels + c) * plane_size;
-      const float *taps = columns + (ptrdiff_t)c * kernel_height * kernel_width * row_length + n * segment;
-      for (int y = 0; y < height; y++) {
-        float *line = plane + (ptrdiff_t)y * width;
-        const int links = chain_links[y];
-        const ptrdiff_t *chain = chains + (ptrdiff_t)y * COL2IM_LONGEST_CHAIN;
-        if (links == 0) {
-          for (int x = 0; x < width; x++) line[x] = 0.0f;
-          continue;
-        }
-        for (int q = 0; q < chunks; q++) {
-          const __m256 even = col2im_sum(taps, row_length, chain, links, run + start[q][0], start[q][1] - start[q][0]);
-          if (stride == 1) {
-            col2im_store(line + 8 * q, even, width - 8 * q);
-            continue;
-          }
-          const __m256 odd = col2im_sum(taps, row_length, chain, links, run + start[q][1], start[q][2] - start[q][1]);
-          const __m256 low_pairs = _mm256_unpacklo_ps(even, odd), high_pairs = _mm256_unpackhi_ps(even, odd);
-          col2im_store(line + 16 * q, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x20), width - 16 * q);
-          if (width - 16 * q > 8)
-            col2im_store(line + 16 * q + 8, _mm256_permute2f128_ps(low_pairs, high_pairs, 0x31), width - 16 * q - 8);
-        }
-      }
-    }
-  }
+  COL2IM_EACH_ROW(col2im_row8);
   return 1;
 }
 
-// The same with AVX-512: runs of 16 image floats, mask registers for the windows' edges, and a
-// stride-2 row's two classes interleaved by permutes.
+// AVX-512: runs of 16 floats, mask registers for the windows' edges, and a stride-2 row's two
+// classes interleaved by permutes.
 #define COL2IM_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
 
 typedef struct {
   __mmask16 inside;
   int ox0, kx;
-} col2im_run16;
+} col2im_mask16;
 
 COL2IM_TARGET_AVX512 static inline __m512 col2im_sum16(const float *taps, ptrdiff_t tap_pitch,
                                                        const ptrdiff_t *chain, int links,
-                                                       const col2im_run16 *run, int count) {
+                                                       const col2im_mask16 *run, int count) {
   __m512 sum = _mm512_setzero_ps();
   for (int r = 0; r < count; r++) {
     const float *at = taps + run[r].kx * tap_pitch + run[r].ox0;
     const __mmask16 inside = run[r].inside;
     __m512 value;
-    switch (links) {
-    case 1: value = _mm512_maskz_loadu_ps(inside, at + chain[0]); break;
-    case 2:
-      value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[0]), _mm512_maskz_loadu_ps(inside, at + chain[1]));
-      break;
-    case 3:
-      value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[0]),
-                            _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[1]), _mm512_maskz_loadu_ps(inside, at + chain[2])));
-      break;
-    default:
-      value = _mm512_maskz_loadu_ps(inside, at + chain[links - 1]);
-      for (int j = links - 2; j >= 0; j--) value = _mm512_add_ps(_mm512_maskz_loadu_ps(inside, at + chain[j]), value);
-    }
+#define LOAD16(tap) _mm512_maskz_loadu_ps(inside, at + chain[tap])
+    COL2IM_CHAIN(value, LOAD16, _mm512_add_ps);
+#undef LOAD16
     sum = _mm512_add_ps(sum, value);
   }
   return sum;
 }
 
-// Stores the first `count` floats of `v` (all 16 from 16 up).
+// Stores the first `count` floats of `v` (all 16 from 16 up, none from 0 down).
 COL2IM_TARGET_AVX512 static inline void col2im_store16(float *to, __m512 v, int count) {
   if (count >= 16) _mm512_storeu_ps(to, v);
   else if (count > 0) _mm512_mask_storeu_ps(to, (__mmask16)((1u << count) - 1), v);
+}
+
+COL2IM_TARGET_AVX512 static inline void col2im_row16(const float *taps, ptrdiff_t tap_pitch,
+                                                     const ptrdiff_t *chain, int links,
+                                                     const col2im_mask16 *run, int (*start)[3], int chunks,
+                                                     int stride, int width, float *line) {
+  // Lanes 0–15 of (even, odd) → image floats 0–15 and 16–31 of a stride-2 chunk.
+  const __m512i low_half = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i high_half = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  for (int q = 0; q < chunks; q++) {
+    const __m512 even = col2im_sum16(taps, tap_pitch, chain, links, run + start[q][0], start[q][1] - start[q][0]);
+    if (stride == 1) {
+      col2im_store16(line + 16 * q, even, width - 16 * q);
+      continue;
+    }
+    const __m512 odd = col2im_sum16(taps, tap_pitch, chain, links, run + start[q][1], start[q][2] - start[q][1]);
+    col2im_store16(line + 32 * q, _mm512_permutex2var_ps(even, low_half, odd), width - 32 * q);
+    col2im_store16(line + 32 * q + 16, _mm512_permutex2var_ps(even, high_half, odd), width - 32 * q - 16);
+  }
 }
 
 COL2IM_TARGET_AVX512 int gemm_col2im_rows_avx512(const float *columns, ptrdiff_t row_length, float *output,
@@ -377,63 +423,17 @@ COL2IM_TARGET_AVX512 int gemm_col2im_rows_avx512(const float *columns, ptrdiff_t
                                                  int kernel_height, int kernel_width, int stride, int padding) {
   const geometry g = make_geometry(batch, channels, height, width, kernel_height, kernel_width,
                                    stride, padding);
-  if (!col2im_rows_fit(&g)) return 0;
-  const ptrdiff_t segment = (ptrdiff_t)g.output_height * g.output_width, plane_size = (ptrdiff_t)height * width;
-  const int chunks = ((width + stride - 1) / stride + 15) / 16;
-  if (chunks * kernel_width > COL2IM_MOST_RUNS || chunks > 64) return 0;
-  col2im_run16 run[COL2IM_MOST_RUNS];
-  int start[64][3], runs = 0;
-  for (int q = 0; q < chunks; q++) {
-    for (int class = 0; class < stride; class++) {
-      start[q][class] = runs;
-      for (int kx = 0; kx < kernel_width; kx++) {
-        const int offset = class + padding - kx;
-        if (offset % stride != 0) continue;
-        int first, last;
-        column_range(&g, kx - padding, &first, &last);
-        const int ox0 = 16 * q + offset / stride;
-        if (ox0 + 15 < first || ox0 >= last) continue;
-        unsigned inside = 0;
-        for (int i = 0; i < 16; i++) inside |= (unsigned)(ox0 + i >= first && ox0 + i < last) << i;
-        run[runs].inside = (__mmask16)inside;
-        run[runs].ox0 = ox0;
-        run[runs].kx = kx;
-        runs++;
-      }
-    }
-    start[q][stride] = runs;
+  col2im_run plan[COL2IM_MOST_RUNS];
+  int start[COL2IM_MOST_CHUNKS][3];
+  const int chunks = col2im_plan(&g, 16, plan, COL2IM_MOST_RUNS, start);
+  if (chunks == 0) return 0;
+  col2im_mask16 masks[COL2IM_MOST_RUNS];
+  for (int r = 0; r < start[chunks - 1][stride]; r++) {
+    unsigned inside = 0;
+    for (int i = 0; i < 16; i++) inside |= (unsigned)(plan[r].ox0 + i >= plan[r].first && plan[r].ox0 + i < plan[r].last) << i;
+    masks[r] = (col2im_mask16){(__mmask16)inside, plan[r].ox0, plan[r].kx};
   }
-  int chain_links[COL2IM_MOST_ROWS];
-  ptrdiff_t chains[COL2IM_MOST_ROWS * COL2IM_LONGEST_CHAIN];
-  col2im_chains(&g, row_length, chain_links, chains);
-  // Lanes 0–15 of (even, odd) → image floats 0–15 and 16–31 of a stride-2 chunk.
-  const __m512i low_half = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const __m512i high_half = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  for (int n = 0; n < batch; n++) {
-    for (int c = 0; c < channels; c++) {
-      float *plane = output + ((ptrdiff_t)n * channels + c) * plane_size;
-      const float *taps = columns + (ptrdiff_t)c * kernel_height * kernel_width * row_length + n * segment;
-      for (int y = 0; y < height; y++) {
-        float *line = plane + (ptrdiff_t)y * width;
-        const int links = chain_links[y];
-        const ptrdiff_t *chain = chains + (ptrdiff_t)y * COL2IM_LONGEST_CHAIN;
-        if (links == 0) {
-          for (int x = 0; x < width; x++) line[x] = 0.0f;
-          continue;
-        }
-        for (int q = 0; q < chunks; q++) {
-          const __m512 even = col2im_sum16(taps, row_length, chain, links, run + start[q][0], start[q][1] - start[q][0]);
-          if (stride == 1) {
-            col2im_store16(line + 16 * q, even, width - 16 * q);
-            continue;
-          }
-          const __m512 odd = col2im_sum16(taps, row_length, chain, links, run + start[q][1], start[q][2] - start[q][1]);
-          col2im_store16(line + 32 * q, _mm512_permutex2var_ps(even, low_half, odd), width - 32 * q);
-          col2im_store16(line + 32 * q + 16, _mm512_permutex2var_ps(even, high_half, odd), width - 32 * q - 16);
-        }
-      }
-    }
-  }
+  COL2IM_EACH_ROW(col2im_row16);
   return 1;
 }
 #endif
