@@ -662,7 +662,7 @@ typedef struct {
   const gemm_level *level;
   const float *weights, *rows_gradient;
   gemm_convolution geometry;
-  int filters, group;
+  int filters, group, fold_by_rows;
   float *input_gradient;
 } input_gradient_job;
 
@@ -688,7 +688,7 @@ static void input_gradient_group(void *context, int index) {
   const b_operand bo = {&b, NULL, 0, NULL, 0};
   gemm_serial(job->level, taps, count * plane, job->filters, &a, 1, &bo, 0, 0, buffers->columns, count * plane);
   float *gradient = job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width;
-  if (job->level->col2im_rows != NULL &&
+  if (job->fold_by_rows && job->level->col2im_rows != NULL &&
       job->level->col2im_rows(buffers->columns, (ptrdiff_t)count * plane, gradient, count, g->channels, g->height,
                               g->width, g->kernel_height, g->kernel_width, g->stride, g->padding))
     return;
@@ -699,7 +699,7 @@ static void input_gradient_group(void *context, int index) {
 int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
                                         const float *rows_gradient, int batch, int channels,
                                         int height, int width, int kernel_height, int kernel_width,
-                                        int stride, int padding, float *input_gradient) {
+                                        int stride, int padding, int fold_by_rows, float *input_gradient) {
   const gemm_convolution s = make_convolution(NULL, batch, channels, height, width, kernel_height,
                                               kernel_width, stride, padding);
   const ptrdiff_t sample_columns = (ptrdiff_t)channels * kernel_height * kernel_width * s.output_height * s.output_width;
@@ -713,7 +713,7 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
     const int per_part = (batch + wanted - 1) / wanted;
     if (per_part < group) group = per_part;
   }
-  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, input_gradient};
+  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, fold_by_rows, input_gradient};
   ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
   return 1;
 }

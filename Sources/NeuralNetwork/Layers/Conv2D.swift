@@ -279,7 +279,8 @@ public final class Conv2D: Layer {
       let done = rowsGradient.withUnsafeBufferPointer { dr in
         weight.value.withUnsafeBufferPointer { w in
           inputGradient.withUnsafeMutableBufferPointer { dx in
-            ImplicitConvolution.inputGradient(weights: w, filters: filters, rowsGradient: dr, g, into: dx)
+            ImplicitConvolution.inputGradient(
+              weights: w, filters: filters, rowsGradient: dr, g, into: dx, foldByRows: paths.contains(.foldByRows))
           }
         }
       }

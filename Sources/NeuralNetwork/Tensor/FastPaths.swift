@@ -20,11 +20,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// its im2col matrix).
   public static let implicitWeightGradient = FastPaths(rawValue: 1 << 2)
   /// Conv2D's input gradient a few samples at a time: each group's column gradient is folded back
-  /// into the image while it is still in cache (and groups run on the threads). On AVX2 and
-  /// AVX-512, strides 1 and 2, the fold sums each run of 8 image floats (16 on AVX-512) in a
-  /// register, tap chain by tap chain (`ckernels_col2im_rows`): the Nature network's second and
-  /// third folds 120 → 43 and 137 → 45 µs a group on a Zen 4 (66 and 59 capped at AVX2), the same
-  /// bits as folding tap by tap.
+  /// into the image while it is still in cache (and groups run on the threads).
   public static let groupedInputGradient = FastPaths(rawValue: 1 << 3)
   /// Dense's forward keeps its weights packed for CKernels' products once they have served two
   /// products unchanged (a target network's, for a thousand updates), instead of packing them for
@@ -106,10 +102,16 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
   /// it (short of the sign of a zero sum after an underflow; see Gemm.c).
   public static let zeroSkippingInputGradient = FastPaths(rawValue: 1 << 14)
 
+  /// With `.groupedInputGradient`: on AVX2 and AVX-512, strides 1 and 2, each group's fold sums
+  /// each run of 8 image floats (16 on AVX-512) in a register, tap chain by tap chain
+  /// (`ckernels_col2im_rows`), instead of adding tap by tap: the Nature network's second and third
+  /// folds 120 → 43 and 137 → 45 µs a group on a Zen 4 (66 and 59 capped at AVX2). The same bits.
+  public static let foldByRows = FastPaths(rawValue: 1 << 15)
+
   public static let all: FastPaths = [
     .matrixProducts, .implicitConvolution, .implicitWeightGradient, .groupedInputGradient, .packedWeights,
     .spaceToDepth, .inPlaceB, .inPlaceA, .transposedForward, .weightGradientByRows, .directConvolution,
-    .vectorProducts, .zeroSkipping, .zeroSkippingGradient, .zeroSkippingInputGradient,
+    .vectorProducts, .zeroSkipping, .zeroSkippingGradient, .zeroSkippingInputGradient, .foldByRows,
   ]
 
   /// The names `dqn bench nn --without` takes, with their paths.
@@ -121,6 +123,7 @@ public struct FastPaths: OptionSet, Sendable, Hashable, CustomStringConvertible 
     ("weight-gradient-by-rows", .weightGradientByRows), ("direct-convolution", .directConvolution),
     ("vector-products", .vectorProducts), ("zero-skipping", .zeroSkipping),
     ("zero-skipping-gradient", .zeroSkippingGradient), ("zero-skipping-input-gradient", .zeroSkippingInputGradient),
+    ("fold-by-rows", .foldByRows),
   ]
 
   /// Every path where CKernels has vector kernels for this processor (AVX2 or AVX-512), where they
