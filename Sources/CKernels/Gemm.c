@@ -662,7 +662,7 @@ typedef struct {
   const gemm_level *level;
   const float *weights, *rows_gradient;
   gemm_convolution geometry;
-  int filters, group, fold_by_rows;
+  int filters, group, in_place;  // CKERNELS_IN_PLACE_A, CKERNELS_FOLD_BY_ROWS
   float *input_gradient;
 } input_gradient_job;
 
@@ -678,17 +678,18 @@ static void input_gradient_group(void *context, int index) {
   if (buffers->columns == NULL &&
       posix_memalign((void **)&buffers->columns, 64, sizeof(float) * COLUMN_BUFFER_FLOATS) != 0)
     abort();
-  // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P), Wᵀ read in place
-  // where the level can (each step's 8 or 6 taps are consecutive floats of a filter's weights, and
+  // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P), with
+  // CKERNELS_IN_PLACE_A Wᵀ read in place where the level can (each step's 8 or 6 taps are consecutive floats of a filter's weights, and
   // packing them again for every group cost more: the Nature network's two input gradients at
   // batch 32 1,959–1,970 → 1,938–1,939 and 1,330–1,337 → 1,304–1,305 µs on a Zen 4, 2,119–2,128 →
   // 2,082–2,092 and 1,423–1,434 → 1,358–1,360 capped at AVX2; the same bits).
   const gemm_matrix a = {job->weights, 1, taps};
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
   const b_operand bo = {&b, NULL, 0, NULL, 0};
-  gemm_serial(job->level, taps, count * plane, job->filters, &a, 1, &bo, 0, 0, buffers->columns, count * plane);
+  gemm_serial(job->level, taps, count * plane, job->filters, &a, (job->in_place & CKERNELS_IN_PLACE_A) != 0, &bo, 0, 0,
+              buffers->columns, count * plane);
   float *gradient = job->input_gradient + (ptrdiff_t)first * g->channels * g->height * g->width;
-  if (job->fold_by_rows && job->level->col2im_rows != NULL &&
+  if ((job->in_place & CKERNELS_FOLD_BY_ROWS) && job->level->col2im_rows != NULL &&
       job->level->col2im_rows(buffers->columns, (ptrdiff_t)count * plane, gradient, count, g->channels, g->height,
                               g->width, g->kernel_height, g->kernel_width, g->stride, g->padding))
     return;
@@ -699,7 +700,7 @@ static void input_gradient_group(void *context, int index) {
 int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
                                         const float *rows_gradient, int batch, int channels,
                                         int height, int width, int kernel_height, int kernel_width,
-                                        int stride, int padding, int fold_by_rows, float *input_gradient) {
+                                        int stride, int padding, int in_place, float *input_gradient) {
   const gemm_convolution s = make_convolution(NULL, batch, channels, height, width, kernel_height,
                                               kernel_width, stride, padding);
   const ptrdiff_t sample_columns = (ptrdiff_t)channels * kernel_height * kernel_width * s.output_height * s.output_width;
@@ -713,7 +714,7 @@ int ckernels_convolution_input_gradient(int level, const float *weights, int fil
     const int per_part = (batch + wanted - 1) / wanted;
     if (per_part < group) group = per_part;
   }
-  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, fold_by_rows, input_gradient};
+  input_gradient_job job = {level_for(level), weights, rows_gradient, s, filters, group, in_place, input_gradient};
   ckernels_parallel_for((batch + group - 1) / group, input_gradient_group, &job);
   return 1;
 }

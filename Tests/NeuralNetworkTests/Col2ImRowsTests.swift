@@ -104,7 +104,8 @@ import Testing
   /// samples at a time, folded by rows) has the bits of the whole batch's product
   /// (`ckernels_sgemm`, packed) folded tap by tap, at every level: the Nature network's second
   /// and third convolutions at batch 32 (several groups), and small ones with padding, odd sizes
-  /// and strides 1 to 3; on 1 and 2 threads, folding by rows or tap by tap.
+  /// and strides 1 to 3; on 1 and 2 threads, Wᵀ packed or read in place, folding by rows or tap by
+  /// tap.
   @Test(arguments: InstructionLevel.supported)
   func groupedInputGradientGivesTheBitsOfTheProductFoldedTapByTap(level: InstructionLevel) {
     let threads = ComputeThreads.count
@@ -135,20 +136,22 @@ import Testing
       var expected = [Float](repeating: 7, count: size)
       columns.withUnsafeMutableBufferPointer { c in expected.withUnsafeMutableBufferPointer { col2imTransposed(destroying: c, g, into: $0) } }
       for threads in [1, 2] {
-        for foldByRows in [true, false] {
+        for (aInPlace, foldByRows) in [(true, true), (false, true), (true, false), (false, false)] {
           ckernels_set_threads(Int32(threads))
           var gradient = [Float](repeating: 7, count: size)
           let done = weights.withUnsafeBufferPointer { w in
             rowsGradient.withUnsafeBufferPointer { dr in
               gradient.withUnsafeMutableBufferPointer {
                 ImplicitConvolution.inputGradient(
-                  weights: w, filters: filters, rowsGradient: dr, g, into: $0, level: level, foldByRows: foldByRows)
+                  weights: w, filters: filters, rowsGradient: dr, g, into: $0, level: level, aInPlace: aInPlace,
+                  foldByRows: foldByRows)
               }
             }
           }
           #expect(done)
           #expect(
-            gradient.map(\.bitPattern) == expected.map(\.bitPattern), "\(level) \(g), \(threads) threads, by rows \(foldByRows)")
+            gradient.map(\.bitPattern) == expected.map(\.bitPattern),
+            "\(level) \(g), \(threads) threads, W in place \(aInPlace), by rows \(foldByRows)")
         }
       }
     }

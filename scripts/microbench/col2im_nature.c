@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < F * N * plane; i++) dy[i] = uniform() - .5f;
     double whole = 1;
     for (int r = 0; r < 200; r++)
-      BEST(whole, ckernels_convolution_input_gradient(level, w, F, dy, N, C, H, H, k, k, s, 0, 1, dx));
+      BEST(whole, ckernels_convolution_input_gradient(level, w, F, dy, N, C, H, H, k, k, s, 0, CKERNELS_IN_PLACE_A | CKERNELS_FOLD_BY_ROWS, dx));
     printf("C%2d %2dx%-2d k%d s%d, %d samples: col2im tap by tap %6.1f us, by image rows %6.1f us (%s); input gradient at 32: %7.1f us\n",
            C, H, H, k, s, n, (total - copy) * 1e6, rows * 1e6, same, whole * 1e6);
   }

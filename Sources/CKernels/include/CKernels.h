@@ -22,6 +22,9 @@ enum {
   /// The image, along its rows, in a weight gradient computed transposed
   /// (ckernels_convolution_weight_gradient).
   CKERNELS_IMAGE_ROWS = 4,
+  /// Not an operand: a convolution's input gradient folds its columns an image row at a time
+  /// (ckernels_convolution_input_gradient, ckernels_col2im_rows).
+  CKERNELS_FOLD_BY_ROWS = 8,
 };
 
 /// The widest of the levels above this processor (and its operating system) supports, capped by
@@ -169,14 +172,15 @@ void ckernels_convolution_weight_gradient(int level, const float *rows_gradient,
 
 /// input_gradient[N, C, H, W] = col2im(weightsᵀ · rows_gradient) (a convolution's input gradient),
 /// a few samples at a time so that each group's column gradient is folded back while it is in
-/// cache (with `fold_by_rows`, by ckernels_col2im_rows where it takes the geometry, else
-/// ckernels_col2im_transposed: the same bits); groups run on the threads (they write different
-/// images). Returns 0, doing nothing, when
+/// cache (with CKERNELS_FOLD_BY_ROWS in `in_place`, by ckernels_col2im_rows where it takes the
+/// geometry, else ckernels_col2im_transposed: the same bits); groups run on the threads (they
+/// write different images). With CKERNELS_IN_PLACE_A, the weights (A = Wᵀ) are read where they
+/// are, not packed for every group: the same bits. Returns 0, doing nothing, when
 /// one sample's column gradient is larger than the per-thread buffer (1 MB).
 int ckernels_convolution_input_gradient(int level, const float *weights, int filters,
                                         const float *rows_gradient, int batch, int channels,
                                         int height, int width, int kernel_height, int kernel_width,
-                                        int stride, int padding, int fold_by_rows, float *input_gradient);
+                                        int stride, int padding, int in_place, float *input_gradient);
 /// dw[outputs, inputs] = dyᵀ · x, plus dw when `accumulate` (1, or CKERNELS_ONTO_ZEROS), for dy
 /// [batch, outputs] and x [batch, inputs], both row-major (a dense layer's weight gradient),
 /// skipping the products of dy's zeros: the bits of ckernels_sgemm(level, 1, 0, outputs, inputs,

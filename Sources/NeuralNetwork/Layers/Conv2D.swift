@@ -280,7 +280,8 @@ public final class Conv2D: Layer {
         weight.value.withUnsafeBufferPointer { w in
           inputGradient.withUnsafeMutableBufferPointer { dx in
             ImplicitConvolution.inputGradient(
-              weights: w, filters: filters, rowsGradient: dr, g, into: dx, foldByRows: paths.contains(.foldByRows))
+              weights: w, filters: filters, rowsGradient: dr, g, into: dx, aInPlace: paths.contains(.inPlaceA),
+              foldByRows: paths.contains(.foldByRows))
           }
         }
       }

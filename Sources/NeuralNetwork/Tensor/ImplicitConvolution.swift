@@ -86,12 +86,13 @@ public enum ImplicitConvolution {
 
   /// `inputGradient = col2imTransposed(weightsᵀ · rowsGradient)` a few samples at a time, each
   /// group's column gradient folded back while it is in cache (with `foldByRows`, an image row at
-  /// a time where the level has `ckernels_col2im_rows`: the same bits). Returns false, doing
-  /// nothing, when one sample's column gradient does not fit CKernels' buffer (1 MB).
+  /// a time where the level has `ckernels_col2im_rows`), the weights read in place with
+  /// `aInPlace`: the same bits either way. Returns false, doing nothing, when one sample's column
+  /// gradient does not fit CKernels' buffer (1 MB).
   public static func inputGradient(
     weights: UnsafeBufferPointer<Float>, filters: Int, rowsGradient: UnsafeBufferPointer<Float>,
     _ geometry: WindowGeometry, into inputGradient: UnsafeMutableBufferPointer<Float>,
-    level: InstructionLevel = .detected, foldByRows: Bool = true
+    level: InstructionLevel = .detected, aInPlace: Bool = true, foldByRows: Bool = true
   ) -> Bool {
     let g = geometry
     precondition(fits(g), "ImplicitConvolution: \(g) is too large for 32-bit offsets")
@@ -101,6 +102,8 @@ public enum ImplicitConvolution {
     return ckernels_convolution_input_gradient(
       level.rawValue, weights.baseAddress, Int32(filters), rowsGradient.baseAddress, Int32(g.batch),
       Int32(g.channels), Int32(g.height), Int32(g.width), Int32(g.kernelHeight), Int32(g.kernelWidth),
-      Int32(g.stride), Int32(g.padding), foldByRows ? 1 : 0, inputGradient.baseAddress) != 0
+      Int32(g.stride), Int32(g.padding),
+      (aInPlace ? Int32(CKERNELS_IN_PLACE_A) : 0) | (foldByRows ? Int32(CKERNELS_FOLD_BY_ROWS) : 0),
+      inputGradient.baseAddress) != 0
   }
 }
