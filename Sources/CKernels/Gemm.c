@@ -679,10 +679,11 @@ static void input_gradient_group(void *context, int index) {
       posix_memalign((void **)&buffers->columns, 64, sizeof(float) * COLUMN_BUFFER_FLOATS) != 0)
     abort();
   // columns[taps, count·P] = Wᵀ[taps, F] · dY[F, first·P … (first + count)·P), with
-  // CKERNELS_IN_PLACE_A Wᵀ read in place where the level can (each step's 8 or 6 taps are consecutive floats of a filter's weights, and
-  // packing them again for every group cost more: the Nature network's two input gradients at
-  // batch 32 1,959–1,970 → 1,938–1,939 and 1,330–1,337 → 1,304–1,305 µs on a Zen 4, 2,119–2,128 →
-  // 2,082–2,092 and 1,423–1,434 → 1,358–1,360 capped at AVX2; the same bits).
+  // CKERNELS_IN_PLACE_A Wᵀ read in place where the level can: each step's 8 or 6 taps are
+  // consecutive floats of a filter's weights, and packing them again for every group cost more
+  // (the Nature network's two input gradients at batch 32 1,959–1,970 → 1,938–1,939 and
+  // 1,330–1,337 → 1,304–1,305 µs on a Zen 4, 2,119–2,128 → 2,082–2,092 and 1,423–1,434 →
+  // 1,358–1,360 capped at AVX2; the same bits).
   const gemm_matrix a = {job->weights, 1, taps};
   const gemm_matrix b = {job->rows_gradient + (ptrdiff_t)first * plane, positions, 1};
   const b_operand bo = {&b, NULL, 0, NULL, 0};

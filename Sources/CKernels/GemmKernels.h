@@ -159,8 +159,8 @@ typedef struct {
   // Wide tiles' filters (two registers' lanes) and most positions; narrow tiles only where 32
   // (AVX-512: its 16-lane registers hold 16 positions' sums).
   int direct_lanes, direct_positions;
-  // col2im an image row at a time (gemm_col2im_rows_avx2): the input gradient's fold, the bits of
-  // ckernels_col2im_transposed's; NULL, or a geometry it returns 0 for: that one.
+  // col2im an image row at a time (gemm_col2im_rows_avx2 or _avx512): the input gradient's fold,
+  // the bits of ckernels_col2im_transposed's; where NULL, or for a geometry it returns 0 for, that.
   int (*col2im_rows)(const float *columns, ptrdiff_t row_length, float *output, int batch, int channels,
                      int height, int width, int kernel_height, int kernel_width, int stride, int padding);
 } gemm_level;
@@ -177,8 +177,6 @@ int gemm_col2im_rows_avx2(const float *columns, ptrdiff_t row_length, float *out
 int gemm_col2im_rows_avx512(const float *columns, ptrdiff_t row_length, float *output, int batch,
                             int channels, int height, int width, int kernel_height, int kernel_width,
                             int stride, int padding);
-#endif
-#if defined(__x86_64__) && defined(__clang__)
 extern const gemm_level gemm_level_avx2;
 extern const gemm_level gemm_level_avx512;
 #endif
