@@ -179,9 +179,9 @@ void ckernels_col2im_transposed(float *columns, float *output, int batch, int ch
 // oy·s − p + ky = y, ky ascending, each passed into the one before (ky − s, oy + 1), so what reaches
 // the image for column kx is c(ky₀) + (c(ky₀ + s) + (… + c(ky_last))) at the window's column ox,
 // and image float (y, x) is 0 + that sum for each kx whose window covers x, kx ascending. Here each
-// run of 8 image floats is summed in a register in that order, the chain's taps loaded at the
-// columns that land on it (8 consecutive columns for stride 1; 4, spread over every other lane, for
-// stride 2). Lanes whose column is outside the window's range load +0 (masked loads read nothing
+// run of 8 image floats (16 with AVX-512) is summed in a register in that order, the chain's taps
+// loaded at the consecutive window columns that land on it; a stride-2 row is two such classes,
+// its even and its odd floats, interleaved when stored. Lanes whose column is outside the window's range load +0 (masked loads read nothing
 // there), which leaves every sum as it was: x + 0 = x for every x but −0, and no sum is ever −0,
 // as each starts at +0 (where the tap-by-tap fold zeroes the output) and +0 + −0 is +0. No row of
 // the columns is changed (the tap-by-tap fold adds the chains into them).
